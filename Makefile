@@ -1,0 +1,61 @@
+# Every target creates and uses .venv itself: a fresh clone needs only Python 3.11 and make.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/*.po))
+
+.PHONY: install run test lint catalogs extract update-catalogs compile-catalogs db demo-data chat rasa bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) compile-catalogs
+
+locales/%.mo: locales/%.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+compile-catalogs: $(MO_FILES)
+
+extract: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k gettext -k ngettext:1,2 -k N_ --no-location --sort-output -o locales/messages.pot .
+
+update-catalogs: extract
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
+
+db: install
+	$(BIN)/portineria db upgrade
+
+demo-data: db
+	$(BIN)/portineria demo-data --if-empty
+
+run: demo-data
+	@echo
+	@echo "Portineria is starting on http://127.0.0.1:8000  (docs: /docs, health: /health)"
+	@echo "Chat as a resident in another terminal:   $(BIN)/portineria chat"
+	@echo "Scripted:  echo ciao | $(BIN)/portineria chat --channel sms --from +393331234567 --jsonl"
+	@echo
+	$(BIN)/portineria serve
+
+lint: install
+	$(BIN)/ruff check bot nlu actions api tests bench
+	$(BIN)/lint-imports
+
+test: install
+	$(BIN)/lint-imports
+	$(BIN)/pytest
+
+chat: db
+	$(BIN)/portineria chat
+
+rasa:
+	bash nlu/rasa/setup.sh
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var/*.db build *.egg-info

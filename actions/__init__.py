@@ -1,0 +1,1 @@
+"""What the bot and staff can do, and the data it lives on."""

@@ -1,0 +1,51 @@
+"""Engine and session factory: one code path for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+SessionFactory = async_sessionmaker[AsyncSession]
+
+
+def create_engine(database_url: str, *, schema: str | None = None) -> AsyncEngine:
+    """An async engine; SQLite gets its folder, foreign keys and a lock timeout.
+
+    `schema` (PostgreSQL) puts every table in that schema, so several deployments or test
+    runs can share one database.
+    """
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        connect_args = {"server_settings": {"search_path": schema}} if schema else {}
+        return create_async_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, connect_args={"timeout": 30})
+
+    # SQLite leaves foreign keys off by default, and several processes (serve, chat)
+    # share one file: WAL lets readers go on while one writes.
+    @event.listens_for(engine.sync_engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    return engine
+
+
+def create_session_factory(engine: AsyncEngine) -> SessionFactory:
+    """Sessions that keep loaded objects usable after commit."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def transaction(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
+    """One unit of work: commit on success, roll back on any error."""
+    async with factory() as session, session.begin():
+        yield session

@@ -1,0 +1,62 @@
+"""Staff accounts: custodians, community managers and admins."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from actions.errors import DomainError, NotFound
+from actions.models import StaffUser
+
+ROLES = ("custodian", "community_manager", "admin")
+_hasher = PasswordHasher()
+
+
+def new_password() -> str:
+    """A password a person can type: four short random words' worth of entropy."""
+    return secrets.token_urlsafe(12)
+
+
+async def create_staff(
+    session: AsyncSession,
+    *,
+    email: str,
+    role: str,
+    password: str,
+    now: datetime,
+    casa_id: int | None = None,
+    display_name: str = "",
+) -> StaffUser:
+    """Add a staff account with an argon2 password hash."""
+    if role not in ROLES:
+        raise DomainError(f"role must be one of {', '.join(ROLES)}")
+    if role == "custodian" and casa_id is None:
+        raise DomainError("a custodian belongs to a Casa di Quartiere")
+    if await session.scalar(select(StaffUser.id).where(StaffUser.email == email.lower())):
+        raise DomainError(f"{email} already exists")
+    user = StaffUser(email=email.lower(), role=role, casa_id=casa_id, display_name=display_name,
+                     password_hash=_hasher.hash(password), created_at=now)
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def staff_by_email(session: AsyncSession, *, email: str) -> StaffUser:
+    """The account with that e-mail, or NotFound."""
+    user = await session.scalar(select(StaffUser).where(StaffUser.email == email.lower()))
+    if user is None:
+        raise NotFound(f"no staff user {email}")
+    return user
+
+
+async def issue_token(session: AsyncSession, *, email: str) -> str:
+    """A new API token for the account (only its hash is stored; the old one stops working)."""
+    user = await staff_by_email(session, email=email)
+    token = secrets.token_urlsafe(32)
+    user.api_token_hash = hashlib.sha256(token.encode()).hexdigest()
+    return token

@@ -1,0 +1,1 @@
+"""The edges: HTTP app, webhooks, console, command line and settings."""

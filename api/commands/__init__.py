@@ -1,0 +1,1 @@
+"""Sub-commands of the `portineria` command line, one module per group."""

@@ -1,0 +1,88 @@
+"""The one settings object: every PORTINERIA_ variable, read once at an entrypoint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AnyHttpUrl, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+SUPPORTED_LANGUAGES = ("it", "en", "ar", "ro", "sq", "uk", "zh")
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/portineria.db"
+
+
+class Settings(BaseSettings):
+    """Configuration from the environment (and an optional .env file)."""
+
+    model_config = SettingsConfigDict(env_prefix="PORTINERIA_", env_file=".env", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    database_schema: str | None = Field(default=None, pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    redis_url: str | None = None
+    public_url: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:8000")
+    default_language: Literal["it", "en", "ar", "ro", "sq", "uk", "zh"] = "it"
+    timezone: str = "Europe/Rome"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    telegram_token: str | None = None
+    telegram_secret_token: str | None = None
+    telegram_api_url: AnyHttpUrl = AnyHttpUrl("https://api.telegram.org")
+    telegram_staff_chat_id: int | None = None
+
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_sms_from: str | None = None
+    twilio_whatsapp_from: str | None = None
+    twilio_api_url: AnyHttpUrl = AnyHttpUrl("https://api.twilio.com")
+
+    nlu_backend: Literal["builtin", "rasa"] = "builtin"
+    rasa_url: AnyHttpUrl | None = None
+    nlu_model_dir: Path = Path("var/nlu")
+    nlu_threshold: float = Field(default=0.45, ge=0.0, le=1.0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_async(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(f"not a database URL: {exc}") from None
+        if url.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
+            raise ValueError(
+                "use sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db"
+            )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone_exists(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Europe/Rome)") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The configured time zone."""
+        return ZoneInfo(self.timezone)
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names it."""
+
+
+def load_settings() -> Settings:
+    """Read the settings, turning validation errors into one readable line per setting."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"PORTINERIA_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise SettingsError(f"Invalid configuration: {problems}") from None

@@ -1,0 +1,1 @@
+"""Channel adapters: each turns a provider's payloads into Inbound values and renders replies."""

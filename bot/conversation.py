@@ -1,0 +1,85 @@
+"""One inbound message, end to end: store it, run the turn, store the state and the replies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from actions import residents
+from actions.db import SessionFactory, transaction
+from actions.models import ChannelAddress
+from actions.outbox import enqueue
+from bot.context import TurnContext
+from bot.engine import handle_turn
+from bot.keywords import START, STOP, command_of
+from bot.messages import Inbound, Reply
+from bot.state import ConversationState
+from nlu.types import NLU
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What came of an inbound message."""
+
+    replies: list[Reply]
+    duplicate: bool = False
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Conversations:
+    """Everything needed to answer residents: the store, the NLU, the zone, the defaults."""
+
+    session_factory: SessionFactory
+    nlu: NLU
+    zone: ZoneInfo
+    default_language: str = "it"
+
+    async def receive(self, inbound: Inbound, *, now: datetime, deliver: bool = True) -> Outcome:
+        """Handle one message in one transaction; `deliver` queues the replies in the outbox."""
+        async with transaction(self.session_factory) as session:
+            if inbound.provider_message_id and await residents.already_received(
+                session, channel=inbound.channel, provider_message_id=inbound.provider_message_id
+            ):
+                return Outcome([], duplicate=True)
+            address = await residents.find_or_create_address(
+                session, channel=inbound.channel, address=inbound.address,
+                language=self.default_language, now=now,
+            )
+            address.last_inbound_at = now
+            self._honour_carrier_keywords(inbound, address)
+            resident = address.resident
+            conversation = await residents.conversation_of(
+                session, resident_id=resident.id, now=now
+            )
+            ctx = TurnContext(now=now, zone=self.zone, nlu=self.nlu, session=session,
+                              resident=resident, channel=inbound.channel)
+            result = await handle_turn(
+                inbound, ConversationState.from_dict(conversation.state), ctx
+            )
+            residents.log_message(
+                session, resident_id=resident.id, channel=inbound.channel, direction="in",
+                text=inbound.text, now=now, provider_message_id=inbound.provider_message_id,
+                media=[{"kind": m.kind, "url": m.url} for m in inbound.media],
+                intent=result.intent,
+            )
+            conversation.state = result.state.to_dict()
+            conversation.last_channel = inbound.channel
+            conversation.updated_at = now
+            for reply in result.replies:
+                residents.log_message(session, resident_id=resident.id, channel=inbound.channel,
+                                      direction="out", text=reply.text, now=now)
+                if deliver:
+                    enqueue(session, address=address, payload=reply.to_dict(), kind="reply", now=now)
+            return Outcome(result.replies, language=resident.language)
+
+    @staticmethod
+    def _honour_carrier_keywords(inbound: Inbound, address: ChannelAddress) -> None:
+        # Carriers stop SMS delivery on STOP and resume on START: mirror it so the outbox
+        # never tries a number that would answer 21610.
+        command = command_of(inbound.text)
+        if command == STOP:
+            address.opted_out = True
+        elif command == START:
+            address.opted_out = False

@@ -1,0 +1,51 @@
+"""The shape every flow has: a cheap `accepts`, then `handle`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.context import TurnContext
+from bot.messages import Inbound, Reply
+from bot.state import ConversationState
+from nlu.types import Parse
+
+
+@dataclass
+class Turn:
+    """One inbound message as the engine read it."""
+
+    inbound: Inbound
+    state: ConversationState
+    text: str
+    command: str | None = None
+    choice: str | None = None  # the key of the numbered option picked
+    number: int | None = None  # the number written, even when it picked nothing
+    parse: Parse | None = None
+
+    @property
+    def intent(self) -> str | None:
+        """The NLU's intent, if the message went through the NLU."""
+        return self.parse.intent.name if self.parse else None
+
+    def entity(self, name: str) -> object | None:
+        """An entity value from the NLU, if any."""
+        return self.parse.entity(name) if self.parse else None
+
+    def in_flow(self, name: str) -> bool:
+        """True when the conversation is inside flow `name`."""
+        return self.state.flow == name
+
+
+class Flow(Protocol):
+    """A piece of conversation: events, booking, opening hours..."""
+
+    name: str
+
+    def accepts(self, turn: Turn) -> bool:
+        """Whether this flow takes the turn (pure and cheap)."""
+        ...
+
+    async def handle(self, turn: Turn, ctx: TurnContext) -> list[Reply]:
+        """Answer the turn, updating `turn.state`."""
+        ...

@@ -1,0 +1,77 @@
+"""What is on: events by day and neighbourhood, three at a time."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from actions.events import upcoming_events
+from actions.models import Event
+from bot.context import TurnContext
+from bot.flows.base import Turn
+from bot.flows.menu import main_menu, offer
+from bot.keywords import MORE
+from bot.messages import Reply
+
+NAME = "events"
+PAGE = 3
+
+
+class EventsFlow:
+    """Find events; "altri" (or 1) shows the next three."""
+
+    name = NAME
+
+    def accepts(self, turn: Turn) -> bool:
+        more = turn.in_flow(NAME) and (turn.command == MORE or turn.choice == "more")
+        return more or turn.choice == NAME or turn.intent == "find_events"
+
+    async def handle(self, turn: Turn, ctx: TurnContext) -> list[Reply]:
+        if not turn.in_flow(NAME) or turn.choice == NAME or turn.intent == "find_events":
+            turn.state.start(NAME)
+            turn.state.slots = self._filters(turn, ctx)
+        slots = turn.state.slots
+        day = datetime.fromisoformat(slots["day"]) if slots.get("day") else None
+        events = await upcoming_events(
+            ctx.session, now=ctx.now, start=day, end=day + timedelta(days=1) if day else None,
+            quartiere=slots.get("quartiere"), offset=slots.get("offset", 0), limit=PAGE + 1,
+        )
+        return self._page(turn, ctx, list(events))
+
+    def _filters(self, turn: Turn, ctx: TurnContext) -> dict[str, object]:
+        """The day and neighbourhood the resident named, if any."""
+        filters: dict[str, object] = {"offset": 0}
+        when = turn.entity("date")
+        if isinstance(when, str):
+            moment = datetime.fromisoformat(when).astimezone(ctx.zone)
+            filters["day"] = datetime.combine(moment.date(), time(), tzinfo=ctx.zone).isoformat()
+        if isinstance(turn.entity("neighbourhood"), str):
+            filters["quartiere"] = turn.entity("neighbourhood")
+        return filters
+
+    def _page(self, turn: Turn, ctx: TurnContext, events: list[Event]) -> list[Reply]:
+        _ = ctx.gettext
+        slots = turn.state.slots
+        if not events:
+            intro = _("Non ci sono altri eventi.") if slots.get("offset") else _(
+                "Non ho trovato eventi per questa ricerca."
+            )
+            return [main_menu(ctx, turn.state, intro)]
+        shown = events[:PAGE]
+        lines = [_("Ecco cosa c'è:")] if not slots.get("offset") else []
+        lines += [self._describe(event, ctx) for event in shown]
+        slots["offset"] = slots.get("offset", 0) + len(shown)
+        if len(events) > PAGE:
+            offer(turn.state, ["more"])
+            lines.append(_("Scriva 1 per altri eventi, 0 per il menu."))
+            return [Reply("\n\n".join(lines), (_("Altri eventi"),))]
+        offer(turn.state, [])
+        lines.append(_("Scriva 0 per il menu."))
+        return [Reply("\n\n".join(lines))]
+
+    def _describe(self, event: Event, ctx: TurnContext) -> str:
+        _ = ctx.gettext
+        lines = [event.title, ctx.format_when(event.starts_at),
+                 _("Casa di Quartiere {name}").format(name=event.casa.name)]
+        if event.accessibility:
+            lines.append(event.accessibility)
+        return "\n".join(lines)

@@ -1,0 +1,91 @@
+"""The main menu, greetings, small talk and the answer when nothing else fits."""
+
+from __future__ import annotations
+
+from bot.context import TurnContext
+from bot.flows.base import Turn
+from bot.i18n import N_
+from bot.keywords import MENU
+from bot.messages import Reply
+from bot.state import ConversationState
+
+# (key, label): the order is the numbering residents learn, so append, never reorder.
+MENU_ENTRIES: tuple[tuple[str, str], ...] = (
+    ("events", N_("Eventi e attività")),
+    ("hours", N_("Orari e indirizzi delle Case")),
+    ("news", N_("Notizie del quartiere")),
+    ("language", N_("Lingua - Language")),
+)
+
+
+def main_menu(ctx: TurnContext, state: ConversationState, intro: str | None = None) -> Reply:
+    """The numbered main menu, leaving any flow."""
+    _ = ctx.gettext
+    state.finish()
+    state.offered = [key for key, _label in MENU_ENTRIES]
+    lines = [intro] if intro else []
+    lines.append(_("Come posso aiutare? Scriva il numero."))
+    return Reply("\n".join(lines), tuple(_(label) for _key, label in MENU_ENTRIES))
+
+
+def offer(state: ConversationState, keys: list[str]) -> None:
+    """Remember which key each number stands for."""
+    state.offered = keys
+
+
+class MenuFlow:
+    """Greetings, "help", "0" and "menu": show the menu."""
+
+    name = "menu"
+
+    def accepts(self, turn: Turn) -> bool:
+        return turn.command == MENU or turn.intent in ("greet", "help") or (
+            not turn.text and not turn.inbound.media
+        )
+
+    async def handle(self, turn: Turn, ctx: TurnContext) -> list[Reply]:
+        _ = ctx.gettext
+        turn.state.misunderstood = 0
+        intro = None
+        if turn.intent == "greet":
+            intro = _("Buongiorno! Sono Portineria, lo sportello delle Case di Quartiere.")
+        return [main_menu(ctx, turn.state, intro)]
+
+
+class SmallTalkFlow:
+    """Thanks and goodbyes get a short, warm answer."""
+
+    name = "smalltalk"
+
+    def accepts(self, turn: Turn) -> bool:
+        return turn.intent in ("thank", "goodbye")
+
+    async def handle(self, turn: Turn, ctx: TurnContext) -> list[Reply]:
+        _ = ctx.gettext
+        turn.state.finish()
+        turn.state.offered = []
+        if turn.intent == "thank":
+            return [Reply(_("Prego! Per tornare al menu scriva 0."))]
+        return [Reply(_("Arrivederci! Quando vuole, scriva qui. Per il menu scriva 0."))]
+
+
+class FallbackFlow:
+    """Anything not understood: say so plainly and show the menu again."""
+
+    name = "fallback"
+
+    def accepts(self, turn: Turn) -> bool:
+        return True
+
+    async def handle(self, turn: Turn, ctx: TurnContext) -> list[Reply]:
+        _ = ctx.gettext
+        misunderstood = turn.state.misunderstood + 1
+        if turn.intent == "out_of_scope":
+            intro = _("Su questo non posso aiutare.")
+        elif turn.number is not None:
+            intro = _("Il numero {number} non è tra le scelte.").format(number=turn.number)
+        else:
+            intro = _("Scusi, non ho capito.")
+        reply = main_menu(ctx, turn.state, intro)
+        turn.state.misunderstood = misunderstood
+        return [reply]

@@ -1,0 +1,61 @@
+"""Subscriptions to a neighbourhood's announcements, and STOP / START."""
+
+from __future__ import annotations
+
+from actions import places, subscriptions
+from bot.context import TurnContext
+from bot.flows.base import Turn
+from bot.flows.menu import main_menu, offer
+from bot.keywords import START, STOP
+from bot.messages import Reply
+
+NAME = "news"
+
+
+class SubscribeFlow:
+    """Follow a neighbourhood: the one named, the resident's own, or one picked from a list."""
+
+    name = NAME
+
+    def accepts(self, turn: Turn) -> bool:
+        return turn.choice == NAME or turn.intent == "subscribe" or turn.in_flow(NAME)
+
+    async def handle(self, turn: Turn, ctx: TurnContext) -> list[Reply]:
+        _ = ctx.gettext
+        known = await places.quartieri(ctx.session)
+        if turn.in_flow(NAME):
+            wanted = turn.choice.removeprefix("q:") if turn.choice else None
+        else:
+            wanted = turn.entity("neighbourhood") or ctx.resident.quartiere
+        if wanted not in known:
+            intro = _("Scriva un numero della lista.") if turn.in_flow(NAME) else None
+            turn.state.start(NAME, "pick")
+            offer(turn.state, [f"q:{q}" for q in known])
+            question = _("Di quale quartiere vuole le notizie? Scriva il numero.")
+            return [Reply(f"{intro}\n{question}" if intro else question, tuple(known))]
+        assert isinstance(wanted, str)
+        ctx.resident.quartiere = ctx.resident.quartiere or wanted
+        await subscriptions.subscribe(
+            ctx.session, resident_id=ctx.resident.id, quartiere=wanted, now=ctx.now
+        )
+        done = _("Fatto. Riceverà le notizie del quartiere {quartiere}.").format(quartiere=wanted)
+        return [Reply(f"{done}\n" + _("Per non riceverle più, scriva STOP.")),
+                main_menu(ctx, turn.state)]
+
+
+class UnsubscribeFlow:
+    """STOP (and "no more messages") ends every subscription; START asks for them again."""
+
+    name = "unsubscribe"
+
+    def accepts(self, turn: Turn) -> bool:
+        return turn.command in (STOP, START) or turn.intent == "unsubscribe"
+
+    async def handle(self, turn: Turn, ctx: TurnContext) -> list[Reply]:
+        _ = ctx.gettext
+        turn.state.finish()
+        turn.state.offered = []
+        if turn.command == START:
+            return [main_menu(ctx, turn.state, _("Bentornato! Può di nuovo ricevere messaggi."))]
+        await subscriptions.unsubscribe_all(ctx.session, resident_id=ctx.resident.id)
+        return [Reply(_("Va bene. Non riceverà più notizie. Per ricominciare scriva START."))]

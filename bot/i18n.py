@@ -1,0 +1,31 @@
+"""Gettext catalogs from locales/: a translator per language, Italian as the source."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+
+LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
+DOMAIN = "messages"
+RTL_LANGUAGES = frozenset({"ar"})
+
+Gettext = Callable[[str], str]
+
+
+@lru_cache(maxsize=16)
+def translations(language: str) -> NullTranslations:
+    """The compiled catalog of `language`; the Italian source text when there is none."""
+    return Translations.load(str(LOCALES_DIR), [language], DOMAIN)
+
+
+def gettext_for(language: str) -> Gettext:
+    """A translate function for one language."""
+    return translations(language).gettext
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "mark only"
+    """Mark a string for extraction; it is translated later, where the language is known."""
+    return message

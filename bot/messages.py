@@ -1,0 +1,52 @@
+"""Channel-neutral values: what a resident sent, and what the bot answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CHANNELS = ("telegram", "whatsapp", "sms", "console")
+
+
+@dataclass(frozen=True)
+class Media:
+    """A voice note, photo, sticker, location... attached to an inbound message."""
+
+    kind: str
+    url: str | None = None
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One message from a resident, already verified and parsed by its channel."""
+
+    channel: str
+    address: str
+    text: str = ""
+    choice: str | None = None  # a button's payload (the option's number)
+    media: tuple[Media, ...] = ()
+    provider_message_id: str | None = None
+    language_hint: str | None = None  # e.g. Telegram's language_code
+    display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to send with a reply, e.g. an .ics calendar entry."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the resident: text and numbered options, rendered late by the channel."""
+
+    text: str
+    options: tuple[str, ...] = ()
+    attachment: Attachment | None = field(default=None, compare=False)
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape used by the scripted chat and the outbox."""
+        return {"text": self.text, "options": list(self.options)}
