@@ -10,6 +10,7 @@ from actions import places
 from actions.db import SessionFactory, create_engine, create_session_factory
 from api.settings import Settings
 from bot.conversation import Conversations
+from nlu.gazetteer import load_gazetteer, merge_names
 from nlu.types import NLU, Gazetteer
 
 
@@ -27,13 +28,11 @@ def open_store(settings: Settings) -> Store:
     return Store(engine, create_session_factory(engine))
 
 
-async def load_gazetteer(store: Store) -> Gazetteer:
+async def gazetteer_with_case(store: Store) -> Gazetteer:
     """The NLU's place names: the shipped list plus every Casa di Quartiere in the database."""
-    from nlu.gazetteer import default_gazetteer, merge_gazetteer
-
     async with store.sessions() as session:
         extra = await places.neighbourhood_names(session)
-    return merge_gazetteer(default_gazetteer(), extra)
+    return merge_names(load_gazetteer(), extra)
 
 
 def build_nlu(settings: Settings, gazetteer: Gazetteer) -> NLU:
@@ -51,5 +50,5 @@ def build_nlu(settings: Settings, gazetteer: Gazetteer) -> NLU:
 
 async def build_conversations(settings: Settings, store: Store) -> Conversations:
     """Everything needed to answer residents."""
-    nlu = build_nlu(settings, await load_gazetteer(store))
+    nlu = build_nlu(settings, await gazetteer_with_case(store))
     return Conversations(store.sessions, nlu, settings.zone, settings.default_language)

@@ -51,11 +51,13 @@ class Settings(BaseSettings):
             url = make_url(value)
         except ArgumentError as exc:
             raise ValueError(f"not a database URL: {exc}") from None
-        if url.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
-            raise ValueError(
-                "use sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db"
-            )
-        return value
+        # Operators paste plain URLs; the async drivers are the only ones the code uses.
+        drivers = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg",
+                   "postgres": "postgresql+asyncpg"}
+        backend = url.drivername.split("+")[0]
+        if backend not in drivers:
+            raise ValueError("use sqlite:///path.db or postgresql://user@host/db")
+        return url.set(drivername=drivers[backend]).render_as_string(hide_password=False)
 
     @field_validator("timezone")
     @classmethod

@@ -38,6 +38,7 @@ class Conversations:
 
     async def receive(self, inbound: Inbound, *, now: datetime, deliver: bool = True) -> Outcome:
         """Handle one message in one transaction; `deliver` queues the replies in the outbox."""
+        inbound = inbound.cleaned()
         async with transaction(self.session_factory) as session:
             if inbound.provider_message_id and await residents.already_received(
                 session, channel=inbound.channel, provider_message_id=inbound.provider_message_id

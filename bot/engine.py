@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.context import TurnContext
 from bot.flows import FLOWS
 from bot.flows.base import Turn
+from bot.flows.menu import MENU_KEYS
 from bot.keywords import command_of, digit_of
 from bot.messages import Inbound, Reply
 from bot.state import ConversationState
@@ -47,9 +48,12 @@ def _read(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> Turn:
     text = inbound.text.strip()
     command = command_of(text)
     number = digit_of(inbound.choice or text)
+    # With nothing on screen (a new or reset conversation), numbers mean the main menu:
+    # residents learn its numbers by heart.
+    offered = state.offered or list(MENU_KEYS)
     choice = None
-    if number is not None and 1 <= number <= len(state.offered):
-        choice = state.offered[number - 1]
+    if number is not None and 1 <= number <= len(offered):
+        choice = offered[number - 1]
     turn = Turn(inbound=inbound, state=state, text=text, command=command, choice=choice,
                 number=number)
     # Inside a form the answer is free text for the form; elsewhere, ask the NLU.

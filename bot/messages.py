@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 CHANNELS = ("telegram", "whatsapp", "sms", "console")
+# Longer than any real message (Telegram's own limit is 4096): the rest is noise or abuse.
+MAX_TEXT = 4096
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,10 @@ class Inbound:
     provider_message_id: str | None = None
     language_hint: str | None = None  # e.g. Telegram's language_code
     display_name: str | None = None
+
+    def cleaned(self) -> Inbound:
+        """The same message without control characters (PostgreSQL refuses NUL) and capped."""
+        return replace(self, text=_CONTROL.sub("", self.text)[:MAX_TEXT])
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,14 @@ MENU_ENTRIES: tuple[tuple[str, str], ...] = (
     ("news", N_("Notizie del quartiere")),
     ("language", N_("Lingua - Language")),
 )
+MENU_KEYS = tuple(key for key, _label in MENU_ENTRIES)
 
 
 def main_menu(ctx: TurnContext, state: ConversationState, intro: str | None = None) -> Reply:
     """The numbered main menu, leaving any flow."""
     _ = ctx.gettext
     state.finish()
-    state.offered = [key for key, _label in MENU_ENTRIES]
+    state.offered = list(MENU_KEYS)
     lines = [intro] if intro else []
     lines.append(_("Come posso aiutare? Scriva il numero."))
     return Reply("\n".join(lines), tuple(_(label) for _key, label in MENU_ENTRIES))

@@ -1,0 +1,132 @@
+"""The conversation core through the real conversation service, NLU and database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from actions.db import SessionFactory
+from actions.models import ChannelAddress, Subscription
+from bot.conversation import Conversations
+from bot.messages import Inbound
+from nlu.types import NLU
+from tests.conftest import NOW, ROME
+from tests.support.chat import Resident
+
+MENU = ("Eventi e attività", "Orari e indirizzi delle Case", "Notizie del quartiere",
+        "Lingua - Language")
+
+
+@pytest.fixture
+def resident(demo_sessions: SessionFactory, nlu: NLU) -> Resident:
+    return Resident(Conversations(demo_sessions, nlu, ROME), NOW)
+
+
+async def test_greeting_shows_the_numbered_menu_in_italian(resident: Resident) -> None:
+    await resident.says("ciao")
+    assert "Buongiorno" in resident.text
+    assert resident.options == MENU
+
+
+async def test_a_digit_picks_the_option_and_zero_goes_back(resident: Resident) -> None:
+    await resident.says("ciao")
+    await resident.says("2")
+    assert "Quale Casa di Quartiere?" in resident.text
+    assert "Ospizio" in resident.options
+    await resident.says("0")
+    assert resident.options == MENU
+
+
+async def test_opening_hours_come_from_the_database(resident: Resident) -> None:
+    await resident.says("menu")
+    await resident.says("2")
+    number = resident.options.index("Ospizio") + 1
+    await resident.says(str(number))
+    assert "Via Emilia all'Ospizio 70" in resident.text
+    assert "0522 000101 (numero demo)" in resident.text
+    assert "Adesso è aperta." in resident.text  # Wednesday 10:00
+
+
+async def test_a_wrong_digit_reasks_and_keeps_the_question(resident: Resident) -> None:
+    await resident.says("menu")
+    await resident.says("2")
+    await resident.says("9")
+    assert "Scriva un numero della lista." in resident.text
+    assert "Ospizio" in resident.options
+    await resident.says("9")
+    await resident.says("ciao")  # free text inside a list: still asked again
+    assert "Ospizio" in resident.options
+
+
+async def test_out_of_range_digit_on_the_menu(resident: Resident) -> None:
+    await resident.says("menu")
+    await resident.says("8")
+    assert "Il numero 8 non è tra le scelte." in resident.text
+    assert resident.options == MENU
+
+
+async def test_events_three_at_a_time_with_more(resident: Resident) -> None:
+    await resident.says("menu")
+    first = await resident.says("1")
+    assert first[0].text.startswith("Ecco cosa c'è:")
+    assert first[0].options == ("Altri eventi",)
+    assert first[0].text.count("Casa di Quartiere") == 3
+    second = await resident.says("1")
+    assert second[0].text.count("Casa di Quartiere") == 3
+    assert second[0].text != first[0].text
+
+
+async def test_subscribe_then_stop(resident: Resident, demo_sessions: SessionFactory) -> None:
+    await resident.says("menu")
+    await resident.says("3")
+    number = resident.options.index("Santa Croce") + 1
+    await resident.says(str(number))
+    assert "Riceverà le notizie del quartiere Santa Croce." in resident.text
+    async with demo_sessions() as session:
+        assert await session.scalar(select(Subscription.quartiere)) == "Santa Croce"
+    await resident.says("STOP")
+    assert "Non riceverà più notizie" in resident.text
+    async with demo_sessions() as session:
+        assert await session.scalar(select(Subscription.id)) is None
+        address = await session.scalar(select(ChannelAddress))
+        assert address is not None and address.opted_out
+
+
+async def test_language_change_renders_english(resident: Resident) -> None:
+    await resident.says("menu")
+    await resident.says("4")
+    await resident.says(str(resident.options.index("English") + 1))
+    assert "OK, let's speak English." in resident.text
+    assert resident.options[0] == "Events and activities"
+    await resident.says("ciao")  # a short Italian word does not switch back
+    assert resident.options[0] == "Events and activities"
+
+
+async def test_state_survives_between_messages_and_resets_when_idle(resident: Resident) -> None:
+    await resident.says("menu")
+    await resident.says("2")
+    resident.now += timedelta(hours=5)
+    await resident.says("3")
+    # After hours away the list is forgotten: "3" is read against the main menu.
+    assert "Riceverà" not in resident.text and "Casa di Quartiere" not in resident.text
+    assert "Di quale quartiere" in resident.text
+
+
+async def test_a_retried_message_is_answered_once(
+    demo_sessions: SessionFactory, nlu: NLU
+) -> None:
+    conversations = Conversations(demo_sessions, nlu, ROME)
+    inbound = Inbound(channel="sms", address="+393330000000", text="ciao",
+                      provider_message_id="SM123")
+    first = await conversations.receive(inbound, now=NOW, deliver=False)
+    again = await conversations.receive(inbound, now=NOW, deliver=False)
+    assert first.replies and not first.duplicate
+    assert again.duplicate and again.replies == []
+
+
+async def test_nonsense_and_empty_input_never_crash(resident: Resident) -> None:
+    for text in ("", "   ", "🙂🙂🙂", "asdkjh qwe zzz", "x" * 5000, "\u202e\u0000"):
+        replies = await resident.says(text)
+        assert replies and replies[-1].options == MENU

@@ -1,0 +1,47 @@
+"""Run the real `portineria` command in a child process."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+PORTINERIA = str(Path(sys.executable).parent / "portineria")
+
+
+def environment(database: tuple[str, str | None], **extra: str) -> dict[str, str]:
+    """The child's environment: this database, nothing from the developer's own setup."""
+    url, schema = database
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTINERIA_")}
+    env["PORTINERIA_DATABASE_URL"] = url
+    env["PORTINERIA_NLU_MODEL_DIR"] = str(Path(__file__).resolve().parents[2] / "var/nlu-test")
+    if schema:
+        env["PORTINERIA_DATABASE_SCHEMA"] = schema
+    env.update(extra)
+    return env
+
+
+def portineria(*args: str, env: dict[str, str], stdin: str = "",
+               timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run `portineria ARGS` and capture its output."""
+    return subprocess.run([PORTINERIA, *args], input=stdin, env=env, capture_output=True,
+                          text=True, timeout=timeout, check=False)
+
+
+def chat_jsonl(lines: list[str], *, env: dict[str, str], sender: str,
+               channel: str = "sms") -> list[dict[str, object]]:
+    """A scripted chat: one JSON object per line sent."""
+    done = portineria("chat", "--channel", channel, "--from", sender, "--jsonl",
+                      env=env, stdin="".join(f"{line}\n" for line in lines))
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
