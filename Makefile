@@ -33,6 +33,7 @@ demo-data: db
 	$(BIN)/portineria demo-data --if-empty
 
 run: demo-data
+	$(BIN)/portineria nlu train
 	@echo
 	@echo "Portineria is starting on http://127.0.0.1:8000  (docs: /docs, health: /health)"
 	@echo "Chat as a resident in another terminal:   $(BIN)/portineria chat"

@@ -1,4 +1,4 @@
-"""A clearly-marked demo of Reggio Emilia: real neighbourhoods, invented hours, people and events."""
+"""A clearly-marked demo of Reggio Emilia: real places, invented hours, people and events."""
 
 from __future__ import annotations
 
@@ -56,8 +56,16 @@ async def load_demo(session: AsyncSession, *, now: datetime, zone: ZoneInfo) -> 
     for index, (name, quartiere, street, phone) in enumerate(DEMO_CASE):
         hours = {str(d): WEEKDAY_FULL if d in (1, 3) else WEEKDAY_MORNINGS for d in range(5)}
         hours["5"] = WEEKDAY_MORNINGS if index % 2 else []
-        case.append(Casa(name=name, quartiere=quartiere, address=f"{street}, Reggio Emilia",
-                         phone=f"{phone} (numero demo)", opening_hours=hours, is_demo=True))
+        case.append(
+            Casa(
+                name=name,
+                quartiere=quartiere,
+                address=f"{street}, Reggio Emilia",
+                phone=f"{phone} (numero demo)",
+                opening_hours=hours,
+                is_demo=True,
+            )
+        )
     session.add_all(case)
     await session.flush()
     today = now.astimezone(zone).date()
@@ -66,15 +74,29 @@ async def load_demo(session: AsyncSession, *, now: datetime, zone: ZoneInfo) -> 
         for index, casa in enumerate(case):
             _add_day(session, casa, index, day, zone)
     custodian_password, admin_password = new_password(), new_password()
-    await create_staff(session, email="custode.ospizio@demo.portineria.it", role="custodian",
-                       password=custodian_password, casa_id=case[0].id, now=now,
-                       display_name="Custode Ospizio (demo)")
-    await create_staff(session, email="admin@demo.portineria.it", role="admin",
-                       password=admin_password, now=now, display_name="Amministrazione (demo)")
-    return DemoAccounts((
-        ("custode.ospizio@demo.portineria.it", "custodian", custodian_password),
-        ("admin@demo.portineria.it", "admin", admin_password),
-    ))
+    await create_staff(
+        session,
+        email="custode.ospizio@demo.portineria.it",
+        role="custodian",
+        password=custodian_password,
+        casa_id=case[0].id,
+        now=now,
+        display_name="Custode Ospizio (demo)",
+    )
+    await create_staff(
+        session,
+        email="admin@demo.portineria.it",
+        role="admin",
+        password=admin_password,
+        now=now,
+        display_name="Amministrazione (demo)",
+    )
+    return DemoAccounts(
+        (
+            ("custode.ospizio@demo.portineria.it", "custodian", custodian_password),
+            ("admin@demo.portineria.it", "admin", admin_password),
+        )
+    )
 
 
 def _add_day(session: AsyncSession, casa: Casa, index: int, day: date, zone: ZoneInfo) -> None:
@@ -82,9 +104,17 @@ def _add_day(session: AsyncSession, casa: Casa, index: int, day: date, zone: Zon
     for title, topic, weekday, hour, length, access in DEMO_WEEK:
         if (weekday + index) % 7 == day.weekday() and (index + weekday) % 3 != 2:
             start = datetime.combine(day, time(hour), tzinfo=zone)
-            session.add(Event(casa_id=casa.id, title=title, topic=topic, starts_at=start,
-                              ends_at=start + timedelta(hours=length), accessibility=access,
-                              description="Evento demo."))
+            session.add(
+                Event(
+                    casa_id=casa.id,
+                    title=title,
+                    topic=topic,
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=length),
+                    accessibility=access,
+                    description="Evento demo.",
+                )
+            )
     if day.weekday() in ((index % 5), (index + 2) % 5):
         for hour in (9, 10, 11):
             start = datetime.combine(day, time(hour), tzinfo=zone)
@@ -102,19 +132,40 @@ async def load_demo_residents(
     first = (await session.scalar(select(func.count(Resident.id)))) or 0
     for chunk_start in range(0, count, 5000):
         numbers = range(first + chunk_start, first + min(count, chunk_start + 5000))
-        people = [{"language": rng.choice(languages), "language_confirmed": True,
-                   "quartiere": rng.choice(quartieri), "consent_contact": True,
-                   "is_demo": True, "created_at": now} for _ in numbers]
-        ids = (await session.scalars(insert(Resident).returning(Resident.id, sort_by_parameter_order=True), people)).all()
+        people = [
+            {
+                "language": rng.choice(languages),
+                "language_confirmed": True,
+                "quartiere": rng.choice(quartieri),
+                "consent_contact": True,
+                "is_demo": True,
+                "created_at": now,
+            }
+            for _ in numbers
+        ]
+        ids = (
+            await session.scalars(
+                insert(Resident).returning(Resident.id, sort_by_parameter_order=True), people
+            )
+        ).all()
         addresses, subscriptions = [], []
         for number, resident_id, person in zip(numbers, ids, people, strict=True):
             channel = channels[number % 3]
-            address = str(900_000_000 + number) if channel == "telegram" else (
-                f"+39399{number:07d}")
-            addresses.append({"resident_id": resident_id, "channel": channel,
-                              "address": address, "opted_out": False, "unreachable": False,
-                              "last_inbound_at": now})
-            subscriptions.append({"resident_id": resident_id, "quartiere": person["quartiere"],
-                                  "created_at": now})
+            address = (
+                str(900_000_000 + number) if channel == "telegram" else (f"+39399{number:07d}")
+            )
+            addresses.append(
+                {
+                    "resident_id": resident_id,
+                    "channel": channel,
+                    "address": address,
+                    "opted_out": False,
+                    "unreachable": False,
+                    "last_inbound_at": now,
+                }
+            )
+            subscriptions.append(
+                {"resident_id": resident_id, "quartiere": person["quartiere"], "created_at": now}
+            )
         await session.execute(insert(ChannelAddress), addresses)
         await session.execute(insert(Subscription), subscriptions)

@@ -260,9 +260,7 @@ class Delivery(Base):
     __table_args__ = (Index("ix_deliveries_due", "status", "next_attempt_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
-    resident_id: Mapped[int | None] = mapped_column(
-        ForeignKey("residents.id", ondelete="CASCADE")
-    )
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(16))
     address: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))  # reply | relay | reminder | broadcast | notice

@@ -35,4 +35,3 @@ def enqueue(
     )
     session.add(delivery)
     return delivery
-

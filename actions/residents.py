@@ -29,7 +29,9 @@ async def find_or_create_address(
     return entry
 
 
-async def conversation_of(session: AsyncSession, *, resident_id: int, now: datetime) -> Conversation:
+async def conversation_of(
+    session: AsyncSession, *, resident_id: int, now: datetime
+) -> Conversation:
     """The resident's conversation, locked for this turn so two messages do not interleave."""
     found = await session.scalar(
         select(Conversation).where(Conversation.resident_id == resident_id).with_for_update()
@@ -42,7 +44,9 @@ async def conversation_of(session: AsyncSession, *, resident_id: int, now: datet
     return conversation
 
 
-async def already_received(session: AsyncSession, *, channel: str, provider_message_id: str) -> bool:
+async def already_received(
+    session: AsyncSession, *, channel: str, provider_message_id: str
+) -> bool:
     """True when this provider message was logged before (a retried webhook)."""
     found = await session.scalar(
         select(MessageLog.id).where(

@@ -39,8 +39,14 @@ async def create_staff(
         raise DomainError("a custodian belongs to a Casa di Quartiere")
     if await session.scalar(select(StaffUser.id).where(StaffUser.email == email.lower())):
         raise DomainError(f"{email} already exists")
-    user = StaffUser(email=email.lower(), role=role, casa_id=casa_id, display_name=display_name,
-                     password_hash=_hasher.hash(password), created_at=now)
+    user = StaffUser(
+        email=email.lower(),
+        role=role,
+        casa_id=casa_id,
+        display_name=display_name,
+        password_hash=_hasher.hash(password),
+        created_at=now,
+    )
     session.add(user)
     await session.flush()
     return user

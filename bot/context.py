@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime, format_time
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions.models import Resident
-from bot.i18n import Gettext, gettext_for
+from bot.i18n import Gettext, format_clock, format_day, gettext_for
 from nlu.types import NLU
 
 
@@ -41,10 +40,5 @@ class TurnContext:
 
     def format_when(self, moment: datetime) -> str:
         """A day and time in the resident's language, e.g. "giovedì 4 dicembre, 10:00"."""
-        local = moment.astimezone(self.zone)
-        day = format_datetime(local, "EEEE d MMMM", locale=self.language)
-        return f"{day}, {format_time(local, 'HH:mm', locale=self.language)}"
-
-    def format_time(self, moment: datetime) -> str:
-        """A time of day in the resident's language."""
-        return format_time(moment.astimezone(self.zone), "HH:mm", locale=self.language)
+        day = format_day(moment, self.zone, self.language)
+        return f"{day}, {format_clock(moment, self.zone, self.language)}"

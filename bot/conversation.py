@@ -45,8 +45,11 @@ class Conversations:
             ):
                 return Outcome([], duplicate=True)
             address = await residents.find_or_create_address(
-                session, channel=inbound.channel, address=inbound.address,
-                language=self.default_language, now=now,
+                session,
+                channel=inbound.channel,
+                address=inbound.address,
+                language=self.default_language,
+                now=now,
             )
             address.last_inbound_at = now
             self._honour_carrier_keywords(inbound, address)
@@ -54,14 +57,25 @@ class Conversations:
             conversation = await residents.conversation_of(
                 session, resident_id=resident.id, now=now
             )
-            ctx = TurnContext(now=now, zone=self.zone, nlu=self.nlu, session=session,
-                              resident=resident, channel=inbound.channel)
+            ctx = TurnContext(
+                now=now,
+                zone=self.zone,
+                nlu=self.nlu,
+                session=session,
+                resident=resident,
+                channel=inbound.channel,
+            )
             result = await handle_turn(
                 inbound, ConversationState.from_dict(conversation.state), ctx
             )
             residents.log_message(
-                session, resident_id=resident.id, channel=inbound.channel, direction="in",
-                text=inbound.text, now=now, provider_message_id=inbound.provider_message_id,
+                session,
+                resident_id=resident.id,
+                channel=inbound.channel,
+                direction="in",
+                text=inbound.text,
+                now=now,
+                provider_message_id=inbound.provider_message_id,
                 media=[{"kind": m.kind, "url": m.url} for m in inbound.media],
                 intent=result.intent,
             )
@@ -69,10 +83,18 @@ class Conversations:
             conversation.last_channel = inbound.channel
             conversation.updated_at = now
             for reply in result.replies:
-                residents.log_message(session, resident_id=resident.id, channel=inbound.channel,
-                                      direction="out", text=reply.text, now=now)
+                residents.log_message(
+                    session,
+                    resident_id=resident.id,
+                    channel=inbound.channel,
+                    direction="out",
+                    text=reply.text,
+                    now=now,
+                )
                 if deliver:
-                    enqueue(session, address=address, payload=reply.to_dict(), kind="reply", now=now)
+                    enqueue(
+                        session, address=address, payload=reply.to_dict(), kind="reply", now=now
+                    )
             return Outcome(result.replies, language=resident.language)
 
     @staticmethod

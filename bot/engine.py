@@ -54,8 +54,9 @@ def _read(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> Turn:
     choice = None
     if number is not None and 1 <= number <= len(offered):
         choice = offered[number - 1]
-    turn = Turn(inbound=inbound, state=state, text=text, command=command, choice=choice,
-                number=number)
+    turn = Turn(
+        inbound=inbound, state=state, text=text, command=command, choice=choice, number=number
+    )
     # Inside a form the answer is free text for the form; elsewhere, ask the NLU.
     if command is None and number is None and text and not state.step:
         turn.parse = ctx.nlu.parse(text, now=ctx.now)

@@ -10,28 +10,181 @@ HUMAN = "human"
 STOP = "stop"
 START = "start"
 MORE = "more"
+YES = "yes"
+NO = "no"
 
 # Carrier keywords (Twilio) and their equivalents; matched on the whole message only, so
 # "non so come fare il menu" is not a command.
 COMMANDS: dict[str, frozenset[str]] = {
-    MENU: frozenset({
-        "0", "menu", "menù", "inizio", "indietro", "torna al menu", "back", "main menu",
-        "قائمة", "القائمة", "meniu", "meny", "menyja", "меню", "菜单", "主菜单",
-    }),
-    HUMAN: frozenset({
-        "operatore", "operatrice", "persona", "una persona", "custode", "umano", "operator",
-        "human", "agent", "person", "موظف", "انسان", "إنسان", "شخص", "operatorul",
-        "operatori", "оператор", "людина", "人工", "客服", "真人",
-    }),
-    STOP: frozenset({
-        "stop", "stopall", "unsubscribe", "توقف", "ستوب", "стоп", "停止", "退订",
-    }),
+    MENU: frozenset(
+        {
+            "0",
+            "menu",
+            "menù",
+            "inizio",
+            "indietro",
+            "torna al menu",
+            "back",
+            "main menu",
+            "قائمة",
+            "القائمة",
+            "meniu",
+            "meny",
+            "menyja",
+            "меню",
+            "菜单",
+            "主菜单",
+        }
+    ),
+    HUMAN: frozenset(
+        {
+            "operatore",
+            "operatrice",
+            "persona",
+            "una persona",
+            "custode",
+            "umano",
+            "operator",
+            "human",
+            "agent",
+            "person",
+            "موظف",
+            "انسان",
+            "إنسان",
+            "شخص",
+            "operatorul",
+            "operatori",
+            "оператор",
+            "людина",
+            "人工",
+            "客服",
+            "真人",
+        }
+    ),
+    STOP: frozenset(
+        {
+            "stop",
+            "stopall",
+            "unsubscribe",
+            "توقف",
+            "ستوب",
+            "стоп",
+            "停止",
+            "退订",
+        }
+    ),
     START: frozenset({"start", "unstop", "/start"}),
-    MORE: frozenset({
-        "altri", "altro", "ancora", "more", "next", "المزيد", "mai mult", "më shumë",
-        "ще", "більше", "更多",
-    }),
+    YES: frozenset(
+        {
+            "si",
+            "sì",
+            "s",
+            "ok",
+            "va bene",
+            "certo",
+            "confermo",
+            "yes",
+            "y",
+            "نعم",
+            "ايوا",
+            "da",
+            "po",
+            "так",
+            "是",
+            "是的",
+            "好",
+        }
+    ),
+    NO: frozenset({"no", "n", "non", "nope", "لا", "nu", "jo", "ні", "不", "不是", "不要"}),
+    MORE: frozenset(
+        {
+            "altri",
+            "altro",
+            "ancora",
+            "more",
+            "next",
+            "المزيد",
+            "mai mult",
+            "më shumë",
+            "ще",
+            "більше",
+            "更多",
+        }
+    ),
 }
+
+
+WITHDRAW = "withdraw"
+COMMANDS[WITHDRAW] = frozenset(
+    {
+        "annulla",
+        "lascia stare",
+        "non serve più",
+        "cancel request",
+        "never mind",
+        "إلغاء",
+        "anulează",
+        "anuloj",
+        "скасувати",
+        "取消",
+    }
+)
+
+# Words of immediate danger to health or safety, in every language: answered with 112 first.
+EMERGENCY_WORDS = (
+    "emergenza",
+    "ambulanza",
+    "infarto",
+    "non respira",
+    "incendio",
+    "fuoco",
+    "sono caduto",
+    "sono caduta",
+    "sto morendo",
+    "mi vuole picchiare",
+    "violenza",
+    "sanguina",
+    "svenuto",
+    "svenuta",
+    "mi voglio uccidere",
+    "suicid",
+    "emergency",
+    "ambulance",
+    "heart attack",
+    "not breathing",
+    "fire",
+    "bleeding",
+    "fainted",
+    "i fell",
+    "kill myself",
+    "طوارئ",
+    "إسعاف",
+    "اسعاف",
+    "حريق",
+    "نزيف",
+    "urgență",
+    "ambulanța",
+    "incendiu",
+    "urgjencë",
+    "urgjence",
+    "ambulanc",
+    "zjarr",
+    "швидк",
+    "пожеж",
+    "не дихає",
+    "кровотеч",
+    "急救",
+    "救护车",
+    "着火",
+    "火灾",
+    "救命",
+)
+
+
+def is_emergency(text: str) -> bool:
+    """True when the message speaks of an immediate danger."""
+    cleaned = normalize(text)
+    return any(word in cleaned for word in EMERGENCY_WORDS)
 
 
 def normalize(text: str) -> str:

@@ -1,20 +1,33 @@
 """The ordered routing table: the first flow whose `accepts` is true takes the turn."""
 
 from bot.flows.base import Flow
+from bot.flows.booking import BookingFlow
 from bot.flows.events import EventsFlow
 from bot.flows.hours import HoursFlow
 from bot.flows.language import LanguageFlow
 from bot.flows.menu import FallbackFlow, MenuFlow, SmallTalkFlow
+from bot.flows.mybookings import MyBookingsFlow
+from bot.flows.need import NeedFlow
 from bot.flows.news import SubscribeFlow, UnsubscribeFlow
+from bot.flows.person import EmergencyFlow, MediaFlow, PersonFlow
+from bot.flows.spidinfo import SpidInfoFlow
 
-# Order is priority: commands that work from anywhere first, the catch-all last.
+# Order is priority: danger first, then what works from anywhere (a person, STOP, menu),
+# then the journeys, and the catch-all last.
 FLOWS: tuple[Flow, ...] = (
+    EmergencyFlow(),
+    PersonFlow(),
     UnsubscribeFlow(),
     MenuFlow(),
+    MediaFlow(),
     LanguageFlow(),
     EventsFlow(),
+    BookingFlow(),
+    MyBookingsFlow(),
+    NeedFlow(),
     HoursFlow(),
     SubscribeFlow(),
+    SpidInfoFlow(),
     SmallTalkFlow(),
     FallbackFlow(),
 )

@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 
 from actions.events import upcoming_events
 from actions.models import Event
+from bot.calendar import events_calendar
 from bot.context import TurnContext
 from bot.flows.base import Turn
 from bot.flows.menu import main_menu, offer
@@ -32,8 +33,13 @@ class EventsFlow:
         slots = turn.state.slots
         day = datetime.fromisoformat(slots["day"]) if slots.get("day") else None
         events = await upcoming_events(
-            ctx.session, now=ctx.now, start=day, end=day + timedelta(days=1) if day else None,
-            quartiere=slots.get("quartiere"), offset=slots.get("offset", 0), limit=PAGE + 1,
+            ctx.session,
+            now=ctx.now,
+            start=day,
+            end=day + timedelta(days=1) if day else None,
+            quartiere=slots.get("quartiere"),
+            offset=slots.get("offset", 0),
+            limit=PAGE + 1,
         )
         return self._page(turn, ctx, list(events))
 
@@ -44,6 +50,7 @@ class EventsFlow:
         if isinstance(when, str):
             moment = datetime.fromisoformat(when).astimezone(ctx.zone)
             filters["day"] = datetime.combine(moment.date(), time(), tzinfo=ctx.zone).isoformat()
+            filters["past"] = moment.date() < ctx.now.astimezone(ctx.zone).date()
         if isinstance(turn.entity("neighbourhood"), str):
             filters["quartiere"] = turn.entity("neighbourhood")
         return filters
@@ -52,26 +59,33 @@ class EventsFlow:
         _ = ctx.gettext
         slots = turn.state.slots
         if not events:
-            intro = _("Non ci sono altri eventi.") if slots.get("offset") else _(
-                "Non ho trovato eventi per questa ricerca."
-            )
+            if slots.get("past"):
+                intro = _("Quel giorno è già passato. Provi con un altro giorno.")
+            elif slots.get("offset"):
+                intro = _("Non ci sono altri eventi.")
+            else:
+                intro = _("Non ho trovato eventi per questa ricerca.")
             return [main_menu(ctx, turn.state, intro)]
         shown = events[:PAGE]
         lines = [_("Ecco cosa c'è:")] if not slots.get("offset") else []
         lines += [self._describe(event, ctx) for event in shown]
         slots["offset"] = slots.get("offset", 0) + len(shown)
+        calendar = events_calendar(shown)
         if len(events) > PAGE:
             offer(turn.state, ["more"])
             lines.append(_("Scriva 1 per altri eventi, 0 per il menu."))
-            return [Reply("\n\n".join(lines), (_("Altri eventi"),))]
+            return [Reply("\n\n".join(lines), (_("Altri eventi"),), attachment=calendar)]
         offer(turn.state, [])
         lines.append(_("Scriva 0 per il menu."))
-        return [Reply("\n\n".join(lines))]
+        return [Reply("\n\n".join(lines), attachment=calendar)]
 
     def _describe(self, event: Event, ctx: TurnContext) -> str:
         _ = ctx.gettext
-        lines = [event.title, ctx.format_when(event.starts_at),
-                 _("Casa di Quartiere {name}").format(name=event.casa.name)]
+        lines = [
+            event.title,
+            ctx.format_when(event.starts_at),
+            _("Casa di Quartiere {name}").format(name=event.casa.name),
+        ]
         if event.accessibility:
             lines.append(event.accessibility)
         return "\n".join(lines)

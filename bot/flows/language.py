@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from bot.context import TurnContext
 from bot.flows.base import Turn
-from bot.flows.menu import main_menu, offer
+from bot.flows.menu import main_menu, offer, retry_prefix
 from bot.messages import Reply
 
 NAME = "language"
 # Each language in its own name, so a resident finds theirs without reading Italian.
 LANGUAGE_NAMES = {
-    "it": "Italiano", "en": "English", "ar": "العربية", "ro": "Română", "sq": "Shqip",
-    "uk": "Українська", "zh": "中文",
+    "it": "Italiano",
+    "en": "English",
+    "ar": "العربية",
+    "ro": "Română",
+    "sq": "Shqip",
+    "uk": "Українська",
+    "zh": "中文",
 }
 
 
@@ -36,6 +41,5 @@ class LanguageFlow:
             return [main_menu(ctx, turn.state, _("Va bene, parliamo in italiano."))]
         turn.state.start(NAME, "pick")
         offer(turn.state, [f"lang:{code}" for code in LANGUAGE_NAMES])
-        intro = _("Scriva un numero della lista.") if was_asking else ""
-        question = _("In che lingua vuole scrivere?")
-        return [Reply(f"{intro}\n{question}".strip(), tuple(LANGUAGE_NAMES.values()))]
+        question = retry_prefix(ctx, was_asking) + _("In che lingua vuole scrivere?")
+        return [Reply(question, tuple(LANGUAGE_NAMES.values()))]

@@ -12,8 +12,11 @@ from bot.state import ConversationState
 # (key, label): the order is the numbering residents learn, so append, never reorder.
 MENU_ENTRIES: tuple[tuple[str, str], ...] = (
     ("events", N_("Eventi e attività")),
+    ("spid", N_("Prenotare aiuto per lo SPID")),
+    ("need", N_("Segnalare un bisogno")),
     ("hours", N_("Orari e indirizzi delle Case")),
     ("news", N_("Notizie del quartiere")),
+    ("person", N_("Parlare con una persona")),
     ("language", N_("Lingua - Language")),
 )
 MENU_KEYS = tuple(key for key, _label in MENU_ENTRIES)
@@ -29,6 +32,11 @@ def main_menu(ctx: TurnContext, state: ConversationState, intro: str | None = No
     return Reply("\n".join(lines), tuple(_(label) for _key, label in MENU_ENTRIES))
 
 
+def retry_prefix(ctx: TurnContext, retry: bool) -> str:
+    """ "Scriva un numero della lista." on its own line, when the last answer was wrong."""
+    return ctx.gettext("Scriva un numero della lista.") + "\n" if retry else ""
+
+
 def offer(state: ConversationState, keys: list[str]) -> None:
     """Remember which key each number stands for."""
     state.offered = keys
@@ -40,8 +48,10 @@ class MenuFlow:
     name = "menu"
 
     def accepts(self, turn: Turn) -> bool:
-        return turn.command == MENU or turn.intent in ("greet", "help") or (
-            not turn.text and not turn.inbound.media
+        return (
+            turn.command == MENU
+            or turn.intent in ("greet", "help")
+            or (not turn.text and not turn.inbound.media)
         )
 
     async def handle(self, turn: Turn, ctx: TurnContext) -> list[Reply]:
@@ -85,6 +95,8 @@ class FallbackFlow:
             intro = _("Su questo non posso aiutare.")
         elif turn.number is not None:
             intro = _("Il numero {number} non è tra le scelte.").format(number=turn.number)
+        elif misunderstood >= 2:
+            intro = _("Scusi, non ho capito. Per parlare con una persona scriva 6.")
         else:
             intro = _("Scusi, non ho capito.")
         reply = main_menu(ctx, turn.state, intro)

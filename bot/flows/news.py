@@ -5,7 +5,7 @@ from __future__ import annotations
 from actions import places, subscriptions
 from bot.context import TurnContext
 from bot.flows.base import Turn
-from bot.flows.menu import main_menu, offer
+from bot.flows.menu import main_menu, offer, retry_prefix
 from bot.keywords import START, STOP
 from bot.messages import Reply
 
@@ -28,19 +28,21 @@ class SubscribeFlow:
         else:
             wanted = turn.entity("neighbourhood") or ctx.resident.quartiere
         if wanted not in known:
-            intro = _("Scriva un numero della lista.") if turn.in_flow(NAME) else None
+            retry = turn.in_flow(NAME)
             turn.state.start(NAME, "pick")
             offer(turn.state, [f"q:{q}" for q in known])
             question = _("Di quale quartiere vuole le notizie? Scriva il numero.")
-            return [Reply(f"{intro}\n{question}" if intro else question, tuple(known))]
+            return [Reply(retry_prefix(ctx, retry) + question, tuple(known))]
         assert isinstance(wanted, str)
         ctx.resident.quartiere = ctx.resident.quartiere or wanted
         await subscriptions.subscribe(
             ctx.session, resident_id=ctx.resident.id, quartiere=wanted, now=ctx.now
         )
         done = _("Fatto. Riceverà le notizie del quartiere {quartiere}.").format(quartiere=wanted)
-        return [Reply(f"{done}\n" + _("Per non riceverle più, scriva STOP.")),
-                main_menu(ctx, turn.state)]
+        return [
+            Reply(f"{done}\n" + _("Per non riceverle più, scriva STOP.")),
+            main_menu(ctx, turn.state),
+        ]
 
 
 class UnsubscribeFlow:

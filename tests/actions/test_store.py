@@ -20,7 +20,9 @@ async def test_migrations_reach_head(sessions: SessionFactory) -> None:
         assert await is_empty(session)
 
 
-async def test_demo_covers_three_weeks_in_real_neighbourhoods(demo_sessions: SessionFactory) -> None:
+async def test_demo_covers_three_weeks_in_real_neighbourhoods(
+    demo_sessions: SessionFactory,
+) -> None:
     async with demo_sessions() as session:
         names = {casa.quartiere for casa in await places.list_case(session)}
         assert {"Ospizio", "Rosta Nuova", "Orologio", "Santa Croce"} <= names
@@ -30,8 +32,7 @@ async def test_demo_covers_three_weeks_in_real_neighbourhoods(demo_sessions: Ses
         assert await session.scalar(select(func.max(SpidSlot.seats))) <= 4
         roles = set((await session.scalars(select(StaffUser.role))).all())
         assert roles == {"custodian", "admin"}
-        assert all(c.is_demo and "numero demo" in c.phone
-                   for c in await places.list_case(session))
+        assert all(c.is_demo and "numero demo" in c.phone for c in await places.list_case(session))
 
 
 async def test_datetimes_come_back_aware(demo_sessions: SessionFactory) -> None:
@@ -55,10 +56,12 @@ async def test_opening_hours_and_next_opening(demo_sessions: SessionFactory) -> 
 async def test_an_address_is_found_again(sessions: SessionFactory) -> None:
     async with transaction(sessions) as session:
         first = await residents.find_or_create_address(
-            session, channel="sms", address="+39333", language="it", now=NOW)
+            session, channel="sms", address="+39333", language="it", now=NOW
+        )
     async with transaction(sessions) as session:
         again = await residents.find_or_create_address(
-            session, channel="sms", address="+39333", language="en", now=NOW)
+            session, channel="sms", address="+39333", language="en", now=NOW
+        )
         assert again.resident_id == first.resident_id
         assert again.resident.language == "it"
 

@@ -23,11 +23,16 @@ def test_scripted_chat_answers_ciao_with_the_menu(env: dict[str, str]) -> None:
     assert turn["in"] == "ciao"
     [reply] = turn["out"]
     assert "Come posso aiutare? Scriva il numero." in reply["text"]
-    assert reply["options"][:2] == ["Eventi e attività", "Orari e indirizzi delle Case"]
+    assert reply["options"][:4] == [
+        "Eventi e attività",
+        "Prenotare aiuto per lo SPID",
+        "Segnalare un bisogno",
+        "Orari e indirizzi delle Case",
+    ]
 
 
 def test_a_conversation_continues_across_two_invocations(env: dict[str, str]) -> None:
-    [asked] = chat_jsonl(["2"], env=env, sender="+393339999999")
+    [asked] = chat_jsonl(["4"], env=env, sender="+393339999999")
     options = asked["out"][0]["options"]
     number = options.index("Orologio") + 1
     [answered] = chat_jsonl([str(number)], env=env, sender="+393339999999")

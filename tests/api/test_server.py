@@ -17,8 +17,12 @@ def server(database: tuple[str, str | None]) -> Iterator[str]:
     env = environment(database)
     assert portineria("db", "upgrade", env=env).returncode == 0
     port = free_port()
-    process = subprocess.Popen([PORTINERIA, "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [PORTINERIA, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base)

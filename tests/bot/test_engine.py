@@ -15,8 +15,15 @@ from nlu.types import NLU
 from tests.conftest import NOW, ROME
 from tests.support.chat import Resident
 
-MENU = ("Eventi e attività", "Orari e indirizzi delle Case", "Notizie del quartiere",
-        "Lingua - Language")
+MENU = (
+    "Eventi e attività",
+    "Prenotare aiuto per lo SPID",
+    "Segnalare un bisogno",
+    "Orari e indirizzi delle Case",
+    "Notizie del quartiere",
+    "Parlare con una persona",
+    "Lingua - Language",
+)
 
 
 @pytest.fixture
@@ -32,7 +39,7 @@ async def test_greeting_shows_the_numbered_menu_in_italian(resident: Resident) -
 
 async def test_a_digit_picks_the_option_and_zero_goes_back(resident: Resident) -> None:
     await resident.says("ciao")
-    await resident.says("2")
+    await resident.says("4")
     assert "Quale Casa di Quartiere?" in resident.text
     assert "Ospizio" in resident.options
     await resident.says("0")
@@ -41,7 +48,7 @@ async def test_a_digit_picks_the_option_and_zero_goes_back(resident: Resident) -
 
 async def test_opening_hours_come_from_the_database(resident: Resident) -> None:
     await resident.says("menu")
-    await resident.says("2")
+    await resident.says("4")
     number = resident.options.index("Ospizio") + 1
     await resident.says(str(number))
     assert "Via Emilia all'Ospizio 70" in resident.text
@@ -51,7 +58,7 @@ async def test_opening_hours_come_from_the_database(resident: Resident) -> None:
 
 async def test_a_wrong_digit_reasks_and_keeps_the_question(resident: Resident) -> None:
     await resident.says("menu")
-    await resident.says("2")
+    await resident.says("4")
     await resident.says("9")
     assert "Scriva un numero della lista." in resident.text
     assert "Ospizio" in resident.options
@@ -62,8 +69,8 @@ async def test_a_wrong_digit_reasks_and_keeps_the_question(resident: Resident) -
 
 async def test_out_of_range_digit_on_the_menu(resident: Resident) -> None:
     await resident.says("menu")
-    await resident.says("8")
-    assert "Il numero 8 non è tra le scelte." in resident.text
+    await resident.says("9")
+    assert "Il numero 9 non è tra le scelte." in resident.text
     assert resident.options == MENU
 
 
@@ -80,7 +87,7 @@ async def test_events_three_at_a_time_with_more(resident: Resident) -> None:
 
 async def test_subscribe_then_stop(resident: Resident, demo_sessions: SessionFactory) -> None:
     await resident.says("menu")
-    await resident.says("3")
+    await resident.says("5")
     number = resident.options.index("Santa Croce") + 1
     await resident.says(str(number))
     assert "Riceverà le notizie del quartiere Santa Croce." in resident.text
@@ -96,7 +103,7 @@ async def test_subscribe_then_stop(resident: Resident, demo_sessions: SessionFac
 
 async def test_language_change_renders_english(resident: Resident) -> None:
     await resident.says("menu")
-    await resident.says("4")
+    await resident.says("7")
     await resident.says(str(resident.options.index("English") + 1))
     assert "OK, let's speak English." in resident.text
     assert resident.options[0] == "Events and activities"
@@ -106,20 +113,19 @@ async def test_language_change_renders_english(resident: Resident) -> None:
 
 async def test_state_survives_between_messages_and_resets_when_idle(resident: Resident) -> None:
     await resident.says("menu")
-    await resident.says("2")
+    await resident.says("4")
     resident.now += timedelta(hours=5)
-    await resident.says("3")
+    await resident.says("5")
     # After hours away the list is forgotten: "3" is read against the main menu.
     assert "Riceverà" not in resident.text and "Casa di Quartiere" not in resident.text
     assert "Di quale quartiere" in resident.text
 
 
-async def test_a_retried_message_is_answered_once(
-    demo_sessions: SessionFactory, nlu: NLU
-) -> None:
+async def test_a_retried_message_is_answered_once(demo_sessions: SessionFactory, nlu: NLU) -> None:
     conversations = Conversations(demo_sessions, nlu, ROME)
-    inbound = Inbound(channel="sms", address="+393330000000", text="ciao",
-                      provider_message_id="SM123")
+    inbound = Inbound(
+        channel="sms", address="+393330000000", text="ciao", provider_message_id="SM123"
+    )
     first = await conversations.receive(inbound, now=NOW, deliver=False)
     again = await conversations.receive(inbound, now=NOW, deliver=False)
     assert first.replies and not first.duplicate
