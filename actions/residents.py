@@ -81,3 +81,16 @@ def log_message(
     )
     session.add(entry)
     return entry
+
+
+async def reachable_address(session: AsyncSession, resident_id: int) -> ChannelAddress | None:
+    """The address the resident wrote from last, if they can still be reached there."""
+    return await session.scalar(
+        select(ChannelAddress)
+        .where(
+            ChannelAddress.resident_id == resident_id,
+            ChannelAddress.opted_out.is_(False),
+            ChannelAddress.unreachable.is_(False),
+        )
+        .order_by(ChannelAddress.last_inbound_at.desc().nulls_last(), ChannelAddress.id.desc())
+    )

@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime
 
 from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -66,3 +67,19 @@ async def issue_token(session: AsyncSession, *, email: str) -> str:
     token = secrets.token_urlsafe(32)
     user.api_token_hash = hashlib.sha256(token.encode()).hexdigest()
     return token
+
+
+async def staff_by_token(session: AsyncSession, *, token: str) -> StaffUser | None:
+    """The active account an API token belongs to, if any."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    return await session.scalar(
+        select(StaffUser).where(StaffUser.api_token_hash == digest, StaffUser.active.is_(True))
+    )
+
+
+def verify_password(user: StaffUser, password: str) -> bool:
+    """Check a password against the stored argon2 hash (constant time inside argon2)."""
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except VerificationError:
+        return False

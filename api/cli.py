@@ -22,8 +22,11 @@ from bot.channels.text import numbered
 from bot.i18n import RTL_LANGUAGES
 from bot.messages import CHANNELS, Inbound
 
-app = typer.Typer(help="Portineria: the messaging front door of the Case di Quartiere.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Portineria: the messaging front door of the Case di Quartiere.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -170,13 +173,21 @@ def staff_create(
         async with transaction(store.sessions) as session:
             casa_id = None
             if casa is not None:
-                found = [c for c in await list_case(session) if c.name.casefold() == casa.casefold()]
+                found = [
+                    c for c in await list_case(session) if c.name.casefold() == casa.casefold()
+                ]
                 if not found:
                     raise DomainError(f"no Casa di Quartiere named {casa!r}")
                 casa_id = found[0].id
             password = staff.new_password()
-            await staff.create_staff(session, email=email, role=role, password=password,
-                                     casa_id=casa_id, now=datetime.now(UTC))
+            await staff.create_staff(
+                session,
+                email=email,
+                role=role,
+                password=password,
+                casa_id=casa_id,
+                now=datetime.now(UTC),
+            )
             return password
 
     typer.echo(f"{email} ({role}) password: {run(with_store(settings, create))}")

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.errors import DomainError
+from api.routes import handoffs, needs
 from api.runtime import open_store
 from api.settings import Settings
 
@@ -48,4 +49,6 @@ def create_app(settings: Settings) -> FastAPI:
             )
         return JSONResponse({"status": "ok", "database": "ok"})
 
+    app.include_router(handoffs.router)
+    app.include_router(needs.router)
     return app

@@ -40,12 +40,20 @@ def build_nlu(settings: Settings, gazetteer: Gazetteer) -> NLU:
     if settings.nlu_backend == "rasa":
         from nlu.rasa_backend import RasaNLU
 
-        return RasaNLU(str(settings.rasa_url), gazetteer=gazetteer, timezone=settings.timezone,
-                       threshold=settings.nlu_threshold)
+        return RasaNLU(
+            str(settings.rasa_url),
+            gazetteer=gazetteer,
+            timezone=settings.timezone,
+            threshold=settings.nlu_threshold,
+        )
     from nlu.builtin import BuiltinNLU
 
-    return BuiltinNLU.load(cache_dir=settings.nlu_model_dir, gazetteer=gazetteer,
-                           timezone=settings.timezone, threshold=settings.nlu_threshold)
+    return BuiltinNLU.load(
+        cache_dir=settings.nlu_model_dir,
+        gazetteer=gazetteer,
+        timezone=settings.timezone,
+        threshold=settings.nlu_threshold,
+    )
 
 
 async def build_conversations(settings: Settings, store: Store) -> Conversations:

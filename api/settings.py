@@ -52,8 +52,11 @@ class Settings(BaseSettings):
         except ArgumentError as exc:
             raise ValueError(f"not a database URL: {exc}") from None
         # Operators paste plain URLs; the async drivers are the only ones the code uses.
-        drivers = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg",
-                   "postgres": "postgresql+asyncpg"}
+        drivers = {
+            "sqlite": "sqlite+aiosqlite",
+            "postgresql": "postgresql+asyncpg",
+            "postgres": "postgresql+asyncpg",
+        }
         backend = url.drivername.split("+")[0]
         if backend not in drivers:
             raise ValueError("use sqlite:///path.db or postgresql://user@host/db")

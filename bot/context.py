@@ -23,6 +23,7 @@ class TurnContext:
     session: AsyncSession
     resident: Resident
     channel: str
+    held: bool = False  # a person holds the conversation: the bot only relays
     gettext: Gettext = field(init=False)
 
     def __post_init__(self) -> None:

@@ -64,6 +64,7 @@ class Conversations:
                 session=session,
                 resident=resident,
                 channel=inbound.channel,
+                held=conversation.held_by_staff_id is not None,
             )
             result = await handle_turn(
                 inbound, ConversationState.from_dict(conversation.state), ctx

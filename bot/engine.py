@@ -55,10 +55,11 @@ def _read(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> Turn:
     if number is not None and 1 <= number <= len(offered):
         choice = offered[number - 1]
     turn = Turn(
-        inbound=inbound, state=state, text=text, command=command, choice=choice, number=number
+        inbound=inbound, state=state, text=text, command=command, choice=choice, number=number,
+        held=ctx.held,
     )
     # Inside a form the answer is free text for the form; elsewhere, ask the NLU.
-    if command is None and number is None and text and not state.step:
+    if command is None and number is None and text and not state.step and not ctx.held:
         turn.parse = ctx.nlu.parse(text, now=ctx.now)
         # The first message long enough to tell sets the language; after that only the
         # resident changes it, so a short "ok" never flips an Arabic speaker to English.

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from actions.models import Booking, ChannelAddress, Need, Resident, SpidSlot
+from actions import residents
+from actions.models import Booking, Need, Resident, SpidSlot
 from actions.outbox import enqueue
 from bot.i18n import N_, format_clock, format_day, gettext_for
 from bot.messages import Reply
@@ -21,26 +22,22 @@ NEED_STATUS_TEXT = {
 }
 
 
-async def reachable_address(session: AsyncSession, resident_id: int) -> ChannelAddress | None:
-    """The address the resident wrote from last, if they can still be reached there."""
-    return await session.scalar(
-        select(ChannelAddress)
-        .where(ChannelAddress.resident_id == resident_id,
-               ChannelAddress.opted_out.is_(False), ChannelAddress.unreachable.is_(False))
-        .order_by(ChannelAddress.last_inbound_at.desc().nulls_last(), ChannelAddress.id.desc())
-    )
-
-
 async def tell_need_status(session: AsyncSession, *, need: Need, now: datetime) -> bool:
     """Queue a message about the need's new status; False when the resident is unreachable."""
     resident = await session.get(Resident, need.resident_id)
-    address = await reachable_address(session, need.resident_id)
+    address = await residents.reachable_address(session, need.resident_id)
     if resident is None or address is None:
         return False
     _ = gettext_for(resident.language)
     text = _(NEED_STATUS_TEXT[need.status]).format(reference=need.reference)
-    enqueue(session, address=address, payload=Reply(text).to_dict(), kind="notice", now=now,
-            idempotency_key=f"need:{need.id}:{need.status}:{now.isoformat()}")
+    enqueue(
+        session,
+        address=address,
+        payload=Reply(text).to_dict(),
+        kind="notice",
+        now=now,
+        idempotency_key=f"need:{need.id}:{need.status}:{now.isoformat()}",
+    )
     return True
 
 
@@ -49,26 +46,41 @@ async def send_reminders(session: AsyncSession, *, now: datetime, zone: ZoneInfo
     tomorrow = (now.astimezone(zone) + timedelta(days=1)).date()
     start = datetime.combine(tomorrow, datetime.min.time(), tzinfo=zone)
     due = await session.scalars(
-        select(Booking).join(SpidSlot)
+        select(Booking)
+        .join(SpidSlot)
         .options(joinedload(Booking.slot).joinedload(SpidSlot.casa))
-        .where(Booking.status == "confirmed", Booking.reminded_at.is_(None),
-               SpidSlot.starts_at >= start, SpidSlot.starts_at < start + timedelta(days=1))
+        .where(
+            Booking.status == "confirmed",
+            Booking.reminded_at.is_(None),
+            SpidSlot.starts_at >= start,
+            SpidSlot.starts_at < start + timedelta(days=1),
+        )
     )
     queued = 0
     for booking in due.all():
         booking.reminded_at = now
         resident = await session.get(Resident, booking.resident_id)
-        address = await reachable_address(session, booking.resident_id)
+        address = await residents.reachable_address(session, booking.resident_id)
         if resident is None or address is None:
             continue
         _ = gettext_for(resident.language)
         when = booking.slot.starts_at
-        text = _("Promemoria: domani, {day} alle {time}, aiuto SPID alla Casa di Quartiere "
-                 "{name}. Codice {code}. Porti i documenti.").format(
+        text = _(
+            "Promemoria: domani, {day} alle {time}, aiuto SPID alla Casa di Quartiere "
+            "{name}. Codice {code}. Porti i documenti."
+        ).format(
             day=format_day(when, zone, resident.language),
             time=format_clock(when, zone, resident.language),
-            name=booking.slot.casa.name, code=booking.code)
-        enqueue(session, address=address, payload=Reply(text).to_dict(), kind="reminder",
-                now=now, idempotency_key=f"reminder:{booking.id}")
+            name=booking.slot.casa.name,
+            code=booking.code,
+        )
+        enqueue(
+            session,
+            address=address,
+            payload=Reply(text).to_dict(),
+            kind="reminder",
+            now=now,
+            idempotency_key=f"reminder:{booking.id}",
+        )
         queued += 1
     return queued

@@ -95,6 +95,7 @@ async def demo_sessions(sessions: SessionFactory) -> SessionFactory:
 def nlu() -> NLU:
     """The real built-in NLU, trained once per machine into var/ (cached by data and code)."""
     from nlu.builtin import BuiltinNLU
+
     from nlu.gazetteer import load_gazetteer
 
     return BuiltinNLU.load(cache_dir=REPO / "var" / "nlu-test", gazetteer=load_gazetteer())

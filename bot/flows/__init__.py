@@ -9,12 +9,13 @@ from bot.flows.menu import FallbackFlow, MenuFlow, SmallTalkFlow
 from bot.flows.mybookings import MyBookingsFlow
 from bot.flows.need import NeedFlow
 from bot.flows.news import SubscribeFlow, UnsubscribeFlow
-from bot.flows.person import EmergencyFlow, MediaFlow, PersonFlow
+from bot.flows.person import EmergencyFlow, HeldFlow, MediaFlow, PersonFlow
 from bot.flows.spidinfo import SpidInfoFlow
 
-# Order is priority: danger first, then what works from anywhere (a person, STOP, menu),
+# Order is priority: a person holding the conversation first, then danger, then what works from anywhere (a person, STOP, menu),
 # then the journeys, and the catch-all last.
 FLOWS: tuple[Flow, ...] = (
+    HeldFlow(),
     EmergencyFlow(),
     PersonFlow(),
     UnsubscribeFlow(),

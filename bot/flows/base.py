@@ -22,6 +22,7 @@ class Turn:
     choice: str | None = None  # the key of the numbered option picked
     number: int | None = None  # the number written, even when it picked nothing
     parse: Parse | None = None
+    held: bool = False  # a person holds the conversation
 
     @property
     def intent(self) -> str | None:

@@ -38,6 +38,18 @@ async def hand_to_person(turn: Turn, ctx: TurnContext, reason: str) -> Reply:
     return Reply("\n".join(lines))
 
 
+class HeldFlow:
+    """While a person holds the conversation the bot stays quiet; the message reaches them."""
+
+    name = "held"
+
+    def accepts(self, turn: Turn) -> bool:
+        return turn.held and turn.command != WITHDRAW and not is_emergency(turn.text)
+
+    async def handle(self, turn: Turn, ctx: TurnContext) -> list[Reply]:
+        return []
+
+
 class EmergencyFlow:
     """Immediate danger: the emergency number first, then a person."""
 

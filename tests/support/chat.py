@@ -30,9 +30,7 @@ class Resident:
     @property
     def text(self) -> str:
         """Everything the bot said last, options included, as one string."""
-        return "\n".join(
-            "\n".join([reply.text, *reply.options]) for reply in self.last
-        )
+        return "\n".join("\n".join([reply.text, *reply.options]) for reply in self.last)
 
     @property
     def options(self) -> tuple[str, ...]:

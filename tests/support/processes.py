@@ -24,18 +24,35 @@ def environment(database: tuple[str, str | None], **extra: str) -> dict[str, str
     return env
 
 
-def portineria(*args: str, env: dict[str, str], stdin: str = "",
-               timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def portineria(
+    *args: str, env: dict[str, str], stdin: str = "", timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """Run `portineria ARGS` and capture its output."""
-    return subprocess.run([PORTINERIA, *args], input=stdin, env=env, capture_output=True,
-                          text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [PORTINERIA, *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
-def chat_jsonl(lines: list[str], *, env: dict[str, str], sender: str,
-               channel: str = "sms") -> list[dict[str, object]]:
+def chat_jsonl(
+    lines: list[str], *, env: dict[str, str], sender: str, channel: str = "sms"
+) -> list[dict[str, object]]:
     """A scripted chat: one JSON object per line sent."""
-    done = portineria("chat", "--channel", channel, "--from", sender, "--jsonl",
-                      env=env, stdin="".join(f"{line}\n" for line in lines))
+    done = portineria(
+        "chat",
+        "--channel",
+        channel,
+        "--from",
+        sender,
+        "--jsonl",
+        env=env,
+        stdin="".join(f"{line}\n" for line in lines),
+    )
     assert done.returncode == 0, done.stderr
     return [json.loads(line) for line in done.stdout.splitlines()]
 

@@ -1,0 +1,63 @@
+"""Request dependencies: a database session per request and the staff member calling."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from actions import staff
+from actions.db import transaction
+from actions.models import StaffUser
+
+bearer = HTTPBearer(auto_error=False, description="A token from `portineria staff token`.")
+
+
+async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: committed when the route returns, rolled back on error."""
+    async with transaction(request.app.state.store.sessions) as session:
+        yield session
+
+
+Session = Annotated[AsyncSession, Depends(db_session)]
+
+
+async def current_staff(
+    request: Request,
+    session: Session,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> StaffUser:
+    """The staff member behind the bearer token (or the console's login session)."""
+    user = None
+    if credentials is not None:
+        user = await staff.staff_by_token(session, token=credentials.credentials)
+    elif (staff_id := request.scope.get("session", {}).get("staff_id")) is not None:
+        user = await session.get(StaffUser, staff_id)
+    if user is None or not user.active:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "log in or send a valid token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return user
+
+
+Staff = Annotated[StaffUser, Depends(current_staff)]
+
+
+def now() -> datetime:
+    """The time of the request (a dependency, so tests can fix the clock)."""
+    return datetime.now(UTC)
+
+
+Now = Annotated[datetime, Depends(now)]
+
+
+def require_role(user: StaffUser, *roles: str) -> None:
+    """403 unless the user has one of the roles."""
+    if user.role not in roles:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"needs role {' or '.join(roles)}")

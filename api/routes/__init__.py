@@ -1,0 +1,1 @@
+"""The staff REST API, one router per resource."""

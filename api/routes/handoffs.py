@@ -1,0 +1,116 @@
+"""Staff API: the handoff inbox and what a person does with a handoff."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from actions import audit, handoffs
+from actions.models import Handoff, MessageLog
+from api.deps import Now, Session, Staff
+from api.schemas import CloseIn, HandoffDetail, HandoffOut, MessageOut, ReplyIn, TransferIn
+from api.scope import ensure_handoff_visible, handoffs_visible
+
+router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
+TRANSCRIPT_LENGTH = 30
+
+
+@router.get("", summary="Handoffs the caller may see, newest first")
+async def list_handoffs(
+    session: Session, user: Staff, status: str | None = None
+) -> list[HandoffOut]:
+    query = handoffs_visible(select(Handoff).order_by(Handoff.opened_at.desc()), user)
+    if status is not None:
+        query = query.where(Handoff.status == status)
+    return [HandoffOut.model_validate(h) for h in (await session.scalars(query.limit(200)))]
+
+
+@router.get("/{handoff_id}", summary="One handoff with the recent transcript and media")
+async def get_handoff(handoff_id: int, session: Session, user: Staff) -> HandoffDetail:
+    handoff = await _visible(session, handoff_id, user)
+    messages = (
+        await session.scalars(
+            select(MessageLog)
+            .where(MessageLog.resident_id == handoff.resident_id)
+            .order_by(MessageLog.created_at.desc(), MessageLog.id.desc())
+            .limit(TRANSCRIPT_LENGTH)
+        )
+    ).all()
+    transcript = [MessageOut.model_validate(m) for m in reversed(messages)]
+    return HandoffDetail(**HandoffOut.model_validate(handoff).model_dump(), transcript=transcript)
+
+
+@router.post("/{handoff_id}/claim", summary="Take the conversation (the bot goes quiet)")
+async def claim(handoff_id: int, session: Session, user: Staff, now: Now) -> HandoffOut:
+    await _visible(session, handoff_id, user)
+    handoff = await handoffs.claim(session, handoff_id=handoff_id, staff_id=user.id)
+    audit.record(
+        session, staff_id=user.id, action="handoff.claim", target=f"handoff:{handoff_id}", now=now
+    )
+    return HandoffOut.model_validate(handoff)
+
+
+@router.post("/{handoff_id}/reply", summary="Answer the resident on their own channel")
+async def reply(
+    handoff_id: int, body: ReplyIn, session: Session, user: Staff, now: Now
+) -> HandoffOut:
+    handoff = await _visible(session, handoff_id, user)
+    await handoffs.staff_reply(
+        session, handoff_id=handoff_id, staff_id=user.id, text=body.text, now=now
+    )
+    audit.record(
+        session, staff_id=user.id, action="handoff.reply", target=f"handoff:{handoff_id}", now=now
+    )
+    return HandoffOut.model_validate(handoff)
+
+
+@router.post("/{handoff_id}/release", summary="Hand the conversation back to the bot")
+async def release(handoff_id: int, session: Session, user: Staff, now: Now) -> HandoffOut:
+    await _visible(session, handoff_id, user)
+    handoff = await handoffs.release(session, handoff_id=handoff_id, now=now)
+    audit.record(
+        session, staff_id=user.id, action="handoff.release", target=f"handoff:{handoff_id}", now=now
+    )
+    return HandoffOut.model_validate(handoff)
+
+
+@router.post("/{handoff_id}/close", summary="Close with an outcome")
+async def close(
+    handoff_id: int, body: CloseIn, session: Session, user: Staff, now: Now
+) -> HandoffOut:
+    await _visible(session, handoff_id, user)
+    handoff = await handoffs.close(session, handoff_id=handoff_id, outcome=body.outcome, now=now)
+    audit.record(
+        session,
+        staff_id=user.id,
+        action="handoff.close",
+        target=f"handoff:{handoff_id}",
+        now=now,
+        detail={"outcome": body.outcome},
+    )
+    return HandoffOut.model_validate(handoff)
+
+
+@router.post("/{handoff_id}/transfer", summary="Pass to another Casa or a colleague")
+async def transfer(
+    handoff_id: int, body: TransferIn, session: Session, user: Staff, now: Now
+) -> HandoffOut:
+    await _visible(session, handoff_id, user)
+    handoff = await handoffs.transfer(
+        session, handoff_id=handoff_id, casa_id=body.casa_id, staff_id=body.staff_id
+    )
+    audit.record(
+        session,
+        staff_id=user.id,
+        action="handoff.transfer",
+        target=f"handoff:{handoff_id}",
+        now=now,
+        detail=body.model_dump(),
+    )
+    return HandoffOut.model_validate(handoff)
+
+
+async def _visible(session: Session, handoff_id: int, user: Staff) -> Handoff:
+    handoff = await handoffs.handoff_by_id(session, handoff_id=handoff_id)
+    ensure_handoff_visible(handoff, user)
+    return handoff

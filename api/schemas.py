@@ -1,0 +1,81 @@
+"""Request and response bodies of the staff REST API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class HandoffOut(BaseModel):
+    """A handoff as staff see it."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    resident_id: int
+    casa_id: int | None
+    reason: str
+    status: str
+    claimed_by_staff_id: int | None
+    outcome: str | None
+    opened_at: datetime
+    closed_at: datetime | None
+
+
+class MessageOut(BaseModel):
+    """One message of a conversation."""
+
+    model_config = ConfigDict(from_attributes=True)
+    direction: str
+    channel: str
+    text: str
+    media: list[dict[str, str | None]]
+    created_at: datetime
+
+
+class HandoffDetail(HandoffOut):
+    """A handoff with the recent transcript."""
+
+    transcript: list[MessageOut]
+
+
+class ReplyIn(BaseModel):
+    """A person's answer to the resident."""
+
+    text: str = Field(min_length=1, max_length=1600)
+
+
+class CloseIn(BaseModel):
+    """How the handoff ended."""
+
+    outcome: str = Field(min_length=1, max_length=200)
+
+
+class TransferIn(BaseModel):
+    """Pass to another Casa and/or a colleague."""
+
+    casa_id: int | None = None
+    staff_id: int | None = None
+
+
+class NeedOut(BaseModel):
+    """A need as staff see it."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    reference: str
+    category: str
+    description: str
+    location: str
+    quartiere: str | None
+    consent_contact: bool
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class NeedStatusIn(BaseModel):
+    """A new status for a need; the resident is told."""
+
+    status: Literal["open", "in_progress", "solved"]

@@ -1,0 +1,36 @@
+"""What each role may see: a custodian their own Casa, a manager their Casa or all, admin all."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, status
+from sqlalchemy import Select, or_, select
+
+from actions.models import Casa, Handoff, Need, StaffUser
+
+
+def handoffs_visible(query: Select[tuple[Handoff]], user: StaffUser) -> Select[tuple[Handoff]]:
+    """Restrict a handoff query to what the user may see."""
+    if user.role == "admin" or user.casa_id is None:
+        return query
+    if user.role == "community_manager":
+        return query.where(or_(Handoff.casa_id == user.casa_id, Handoff.casa_id.is_(None)))
+    return query.where(Handoff.casa_id == user.casa_id)
+
+
+def needs_visible(query: Select[tuple[Need]], user: StaffUser) -> Select[tuple[Need]]:
+    """Restrict a need query to the neighbourhood of the user's Casa (all for admins)."""
+    if user.role == "admin" or user.casa_id is None:
+        return query
+    quartiere = select(Casa.quartiere).where(Casa.id == user.casa_id).scalar_subquery()
+    return query.where(Need.quartiere == quartiere)
+
+
+def ensure_handoff_visible(handoff: Handoff, user: StaffUser) -> None:
+    """404 (not 403: do not reveal that it exists) when the user may not see the handoff."""
+    if user.role == "admin" or user.casa_id is None:
+        return
+    if handoff.casa_id == user.casa_id:
+        return
+    if user.role == "community_manager" and handoff.casa_id is None:
+        return
+    raise HTTPException(status.HTTP_404_NOT_FOUND, f"no handoff {handoff.id}")
