@@ -38,7 +38,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
 def test_gulpease_of_a_plain_sentence() -> None:
     assert gulpease("Scriva il numero.") > 80
-    assert gulpease("L'autenticazione multifattoriale necessita dell'identificazione.") < 40
+    assert gulpease("Autenticazione multifattoriale necessaria precedentemente all'identificazione.") < 40
 
 
 def test_italian_messages_are_easy_to_read(template: list[str]) -> None:
