@@ -12,6 +12,7 @@ from bot.flows.menu import MENU_KEYS
 from bot.keywords import command_of, digit_of
 from bot.messages import Inbound, Reply
 from bot.state import ConversationState
+from nlu.types import FALLBACK_INTENT
 
 # A conversation left for this long starts again from the menu: the resident has
 # forgotten the half-finished question, and so should the bot.
@@ -63,7 +64,8 @@ def _read(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> Turn:
         turn.parse = ctx.nlu.parse(text, now=ctx.now)
         # The first message long enough to tell sets the language; after that only the
         # resident changes it, so a short "ok" never flips an Arabic speaker to English.
-        if turn.parse.language and not ctx.resident.language_confirmed:
+        understood = turn.parse.intent.name != FALLBACK_INTENT
+        if turn.parse.language and understood and not ctx.resident.language_confirmed:
             ctx.use_language(turn.parse.language)
             ctx.resident.language_confirmed = True
     return turn

@@ -68,7 +68,7 @@ class BookingFlow:
         if not slots:
             reply = await self._ask_casa(turn, ctx)
             full = _("Alla Casa {name} non ci sono posti liberi.").format(name=casa.name)
-            return Reply(f"{full}\n{reply.text}", reply.options)
+            return Reply(f"{intro}{full}\n{reply.text}", reply.options)
         turn.state.step = "slot"
         offer(turn.state, [f"slot:{s.id}" for s in slots])
         question = _("Quando vuole venire? Scriva il numero.")
