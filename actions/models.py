@@ -249,7 +249,11 @@ class Broadcast(Base):
     channel: Mapped[str | None] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(16), default="draft")
     created_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    # Twilio Content API template for WhatsApp residents outside the 24-hour window.
+    whatsapp_content_sid: Mapped[str | None] = mapped_column(String(64))
+    whatsapp_variables: Mapped[dict[str, Any]] = mapped_column(default=dict)
     scheduled_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
 
@@ -257,7 +261,11 @@ class Delivery(Base):
     """The outbox: one outbound message, written with the state change, sent by a sender."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+        # The sender keeps each chat in order: it looks for an earlier open row per address.
+        Index("ix_deliveries_address", "channel", "address", "status"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"))
@@ -271,6 +279,7 @@ class Delivery(Base):
     next_attempt_at: Mapped[datetime]
     provider_message_id: Mapped[str | None] = mapped_column(String(64), index=True)
     error: Mapped[str | None] = mapped_column(String(200))
+    segments: Mapped[int | None] = mapped_column(Integer)  # SMS billing units, once sent
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
 
@@ -284,4 +293,18 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(60))
     target: Mapped[str] = mapped_column(String(80), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+
+class HandoffNote(Base):
+    """An internal note staff add to a handoff; the resident never sees it."""
+
+    __tablename__ = "handoff_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Erasing a resident erases their handoffs, and the notes about them with those.
+    handoff_id: Mapped[int] = mapped_column(
+        ForeignKey("handoffs.id", ondelete="CASCADE"), index=True
+    )
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]

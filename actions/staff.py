@@ -83,3 +83,22 @@ def verify_password(user: StaffUser, password: str) -> bool:
         return _hasher.verify(user.password_hash, password)
     except VerificationError:
         return False
+
+
+# Checked when the e-mail is unknown, so a wrong address costs the same time as a wrong password
+# and the login form does not tell which addresses exist.
+_UNKNOWN_USER_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+async def authenticate(session: AsyncSession, *, email: str, password: str) -> StaffUser | None:
+    """The active account for this e-mail and password, or None (same cost either way)."""
+    user = await session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+    if user is None:
+        try:
+            _hasher.verify(_UNKNOWN_USER_HASH, password)
+        except VerificationError:
+            pass
+        return None
+    if not verify_password(user, password) or not user.active:
+        return None
+    return user

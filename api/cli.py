@@ -1,23 +1,22 @@
-"""The `portineria` command line: serve, chat, db, demo-data, staff, nlu."""
+"""The `portineria` command line: serve, worker, chat, db, demo-data, staff, nlu, telegram."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 from actions import demo, migrate, staff
 from actions.db import transaction
 from actions.errors import DomainError
+from api.commands.broadcast import app as broadcast_app
+from api.commands.common import fail, run, settings_or_exit, with_store
 from api.commands.nlu import app as nlu_app
-from api.runtime import Store, build_conversations, open_store
-from api.settings import Settings, SettingsError, load_settings
+from api.runtime import Store, build_conversations
 from bot.channels.text import numbered
 from bot.i18n import RTL_LANGUAGES
 from bot.messages import CHANNELS, Inbound
@@ -29,48 +28,13 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+telegram_app = typer.Typer(help="The Telegram bot.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(staff_app, name="staff")
+app.add_typer(telegram_app, name="telegram")
 app.add_typer(nlu_app, name="nlu")
+app.add_typer(broadcast_app, name="broadcast")
 
-T = TypeVar("T")
-
-
-def fail(message: str) -> typer.Exit:
-    """Print one clear line on stderr and exit with status 2."""
-    typer.echo(f"portineria: {message}", err=True)
-    return typer.Exit(2)
-
-
-def settings_or_exit() -> Settings:
-    """The settings, or one line naming what is wrong."""
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        raise fail(str(exc)) from None
-
-
-def run(coro: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine, turning unreachable databases and domain errors into one line."""
-    try:
-        return asyncio.run(coro)
-    except (OperationalError, DBAPIError, OSError) as exc:
-        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
-        raise fail(f"cannot use the database (PORTINERIA_DATABASE_URL): {reason}") from None
-    except DomainError as exc:
-        raise fail(str(exc)) from None
-
-
-async def with_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
-    """Open the store, check its schema is current, run `work`, close the store."""
-    store = open_store(settings)
-    try:
-        async with store.sessions() as session:
-            if await migrate.current_revision(session) != migrate.head_revision():
-                raise fail("the database schema is not up to date: run `portineria db upgrade`")
-        return await work(store)
-    finally:
-        await store.engine.dispose()
 
 
 @db_app.command("upgrade")
@@ -148,6 +112,9 @@ def _read_line(interactive: bool) -> str | None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    telegram_polling: Annotated[
+        bool, typer.Option(help="Fetch Telegram updates by long polling (no public address).")
+    ] = False,
 ) -> None:
     """Start the web server (webhooks, staff API, console, /health, /docs)."""
     import uvicorn
@@ -155,7 +122,48 @@ def serve(
     from api.main import create_app
 
     settings = settings_or_exit()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+    if telegram_polling and not settings.telegram_token:
+        raise fail("--telegram-polling needs PORTINERIA_TELEGRAM_TOKEN")
+    web = create_app(settings, telegram_polling=telegram_polling)
+    uvicorn.run(web, host=host, port=port, log_level=settings.log_level.lower())
+
+
+@app.command()
+def worker() -> None:
+    """Send the outbox (replies, relays, reminders, broadcasts) until stopped."""
+    import signal
+
+    from api.runtime import build_channels, run_worker
+
+    settings = settings_or_exit()
+    if not build_channels(settings):
+        raise fail("no channel configured (PORTINERIA_TELEGRAM_TOKEN, PORTINERIA_TWILIO_*)")
+
+    async def work() -> None:
+        stop = asyncio.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+        typer.echo("worker: sending the outbox (Ctrl-C to stop)")
+        await run_worker(settings, stop)
+
+    run(work())
+
+
+@telegram_app.command("set-webhook")
+def telegram_set_webhook(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Register PORTINERIA_PUBLIC_URL/webhooks/telegram with Telegram, with the secret token."""
+    from api.runtime import set_telegram_webhook
+
+    settings = settings_or_exit()
+    if not settings.telegram_token:
+        raise fail("PORTINERIA_TELEGRAM_TOKEN is not set")
+    try:
+        info = asyncio.run(set_telegram_webhook(settings))
+    except Exception as exc:  # noqa: BLE001 - any failure is one line for the operator
+        raise fail(f"Telegram refused the webhook: {exc}") from None
+    typer.echo(json.dumps(info) if as_json else f"webhook set: {info['url']}")
 
 
 @staff_app.command("create")

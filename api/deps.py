@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from actions import staff
 from actions.db import transaction
 from actions.models import StaffUser
+from api.settings import Settings
 
 bearer = HTTPBearer(auto_error=False, description="A token from `portineria staff token`.")
 
@@ -61,3 +62,11 @@ def require_role(user: StaffUser, *roles: str) -> None:
     """403 unless the user has one of the roles."""
     if user.role not in roles:
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"needs role {' or '.join(roles)}")
+
+
+def app_settings(request: Request) -> Settings:
+    """The settings the app was built with."""
+    return request.app.state.settings
+
+
+Config = Annotated[Settings, Depends(app_settings)]

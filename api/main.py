@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,20 +10,23 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.middleware.sessions import SessionMiddleware
 
 from actions.errors import DomainError
-from api.routes import handoffs, needs
-from api.runtime import open_store
+from api import console, webhooks
+from api.routes import broadcasts, handoffs, needs
+from api.runtime import channels_running, open_store
 from api.settings import Settings
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, *, telegram_polling: bool = False) -> FastAPI:
     """A new app for these settings: each test, worker and server builds its own."""
     store = open_store(settings)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with channels_running(app, settings, store, telegram_polling=telegram_polling):
+            yield
         await store.engine.dispose()
 
     app = FastAPI(
@@ -49,6 +53,26 @@ def create_app(settings: Settings) -> FastAPI:
             )
         return JSONResponse({"status": "ok", "database": "ok"})
 
+    app.include_router(webhooks.router)
     app.include_router(handoffs.router)
     app.include_router(needs.router)
+    app.include_router(broadcasts.router)
+    _add_console(app, settings)
     return app
+
+
+def _add_console(app: FastAPI, settings: Settings) -> None:
+    """The staff console and its login session (a signed cookie, SameSite=Lax)."""
+    if "secret_key" not in settings.model_fields_set:
+        logging.getLogger(__name__).warning(
+            "PORTINERIA_SECRET_KEY is not set: console logins end when this process stops"
+        )
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie="portineria_console",
+        max_age=12 * 3600,  # a working day: then log in again
+        same_site="lax",
+        https_only=settings.public_url.scheme == "https",
+    )
+    console.install(app)

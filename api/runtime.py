@@ -1,15 +1,24 @@
-"""Turn the settings into the running parts: engine, sessions, NLU, conversations."""
+"""Turn the settings into the running parts: engine, sessions, NLU, conversations, channels."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from actions import places
 from actions.db import SessionFactory, create_engine, create_session_factory
 from api.settings import Settings
+from api.webhooks import ChannelRuntime, poll_telegram
+from bot.channels.base import Channel
+from bot.channels.budget import Budget
+from bot.channels.redaction import hide_in_logs
 from bot.conversation import Conversations
+from bot.outbox import Sender
 from nlu.gazetteer import load_gazetteer, merge_names
 from nlu.types import NLU, Gazetteer
 
@@ -60,3 +69,112 @@ async def build_conversations(settings: Settings, store: Store) -> Conversations
     """Everything needed to answer residents."""
     nlu = build_nlu(settings, await gazetteer_with_case(store))
     return Conversations(store.sessions, nlu, settings.zone, settings.default_language)
+
+
+def build_channels(settings: Settings) -> dict[str, Channel]:
+    """The configured channels by Delivery.channel name; none when no token is set."""
+    from bot.channels.telegram import TelegramChannel
+    from bot.channels.twilio import TwilioChannel, twilio_client
+
+    channels: dict[str, Channel] = {}
+    if settings.telegram_token:
+        channels["telegram"] = TelegramChannel(
+            token=settings.telegram_token,
+            api_url=str(settings.telegram_api_url),
+            secret_token=settings.telegram_secret_token,
+        )
+    sid, token = settings.twilio_account_sid, settings.twilio_auth_token
+    if sid and token:
+        hide_in_logs(token)
+        client = twilio_client(sid, token, str(settings.twilio_api_url))
+        callback = public_base(settings) + "/webhooks/twilio"
+        for scheme, sender in (
+            ("sms", settings.twilio_sms_from),
+            ("whatsapp", settings.twilio_whatsapp_from),
+        ):
+            if sender:
+                channels[scheme] = TwilioChannel(
+                    scheme=scheme,
+                    client=client,
+                    auth_token=token,
+                    sender=sender,
+                    status_callback=callback,
+                )
+    return channels
+
+
+def public_base(settings: Settings) -> str:
+    """PORTINERIA_PUBLIC_URL without its trailing slash."""
+    return str(settings.public_url).rstrip("/")
+
+
+def embedded_sender(settings: Settings) -> bool:
+    """Whether the web server sends the outbox itself.
+
+    With SQLite there is one process anyway. With Redis the budget is shared, so any
+    number of senders is safe. With PostgreSQL and no Redis, each sender would pace on its
+    own budget and together exceed the limits: run exactly one `portineria worker`.
+    """
+    return settings.database_url.startswith("sqlite") or settings.redis_url is not None
+
+
+@asynccontextmanager
+async def channels_running(
+    app: FastAPI, settings: Settings, store: Store, *, telegram_polling: bool = False
+) -> AsyncIterator[None]:
+    """Build the channels, the conversations and the sender; run the sender and polling."""
+    channels = build_channels(settings)
+    if not channels:
+        yield
+        return
+    # Tests hand in conversations built on an already trained NLU.
+    conversations = getattr(app.state, "conversations", None)
+    if conversations is None:
+        conversations = await build_conversations(settings, store)
+    sender = Sender(store.sessions, channels, Budget(settings.redis_url))
+    runtime = ChannelRuntime(channels, conversations, sender, store.sessions, public_base(settings))
+    app.state.channels = runtime
+    stop = asyncio.Event()
+    tasks = []
+    if embedded_sender(settings):
+        tasks.append(asyncio.create_task(sender.run_forever(stop)))
+    if telegram_polling and "telegram" in channels:
+        tasks.append(asyncio.create_task(poll_telegram(runtime, stop)))
+    try:
+        yield
+    finally:
+        stop.set()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for channel in channels.values():
+            await channel.close()
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
+    """`portineria worker`: send the outbox until `stop` is set."""
+    channels = build_channels(settings)
+    store = open_store(settings)
+    try:
+        await Sender(store.sessions, channels, Budget(settings.redis_url)).run_forever(stop)
+    finally:
+        for channel in channels.values():
+            await channel.close()
+        await store.engine.dispose()
+
+
+async def set_telegram_webhook(settings: Settings) -> dict[str, object]:
+    """Point Telegram at PUBLIC_URL/webhooks/telegram with the secret token; its answer."""
+    from bot.channels.telegram import ALLOWED_UPDATES, TelegramChannel
+
+    channel = build_channels(settings)["telegram"]
+    assert isinstance(channel, TelegramChannel)
+    url = public_base(settings) + "/webhooks/telegram"
+    try:
+        await channel.bot.set_webhook(
+            url, secret_token=channel.secret, allowed_updates=list(ALLOWED_UPDATES)
+        )
+        info = await channel.bot.get_webhook_info()
+    finally:
+        await channel.close()
+    return {"url": info.url, "pending_update_count": info.pending_update_count}

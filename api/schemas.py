@@ -79,3 +79,28 @@ class NeedStatusIn(BaseModel):
     """A new status for a need; the resident is told."""
 
     status: Literal["open", "in_progress", "solved"]
+
+
+class BroadcastIn(BaseModel):
+    """A new announcement; Italian is required and is the fallback for other languages."""
+
+    texts: dict[Literal["it", "en", "ar", "ro", "sq", "uk", "zh"], str] = Field(min_length=1)
+    quartiere: str | None = None
+    language: Literal["it", "en", "ar", "ro", "sq", "uk", "zh"] | None = None
+    channel: Literal["telegram", "whatsapp", "sms"] | None = None
+    scheduled_at: datetime | None = None
+    whatsapp_content_sid: str | None = Field(default=None, max_length=64)
+    whatsapp_variables: dict[str, str] = Field(default_factory=dict)
+
+
+class BroadcastStatus(BaseModel):
+    """Where a broadcast stands."""
+
+    id: int
+    state: str
+    total: int
+    sent: int
+    delivered: int
+    failed: int
+    skipped: int
+    pending: int

@@ -34,3 +34,17 @@ def ensure_handoff_visible(handoff: Handoff, user: StaffUser) -> None:
     if user.role == "community_manager" and handoff.casa_id is None:
         return
     raise HTTPException(status.HTTP_404_NOT_FOUND, f"no handoff {handoff.id}")
+
+
+def casa_ids_visible(user: StaffUser) -> list[int] | None:
+    """The Case whose events and SPID slots the user manages (None: every Casa)."""
+    if user.role == "admin" or user.casa_id is None:
+        return None
+    return [user.casa_id]
+
+
+def ensure_casa_visible(casa_id: int, user: StaffUser) -> None:
+    """404 when the user does not manage that Casa's events and slots."""
+    visible = casa_ids_visible(user)
+    if visible is not None and casa_id not in visible:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no Casa di Quartiere {casa_id}")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AnyHttpUrl, Field, ValidationError, field_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -27,6 +28,11 @@ class Settings(BaseSettings):
     default_language: Literal["it", "en", "ar", "ro", "sq", "uk", "zh"] = "it"
     timezone: str = "Europe/Rome"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Signs the console's session cookie. Unset, each process makes up its own (fine for the
+    # demo; in production every restart would log staff out, and workers would disagree).
+    secret_key: SecretStr = Field(
+        default_factory=lambda: SecretStr(secrets.token_urlsafe(32)), min_length=32
+    )
 
     telegram_token: str | None = None
     telegram_secret_token: str | None = None
@@ -39,6 +45,7 @@ class Settings(BaseSettings):
     twilio_whatsapp_from: str | None = None
     twilio_api_url: AnyHttpUrl = AnyHttpUrl("https://api.twilio.com")
 
+    sms_segment_cost: float = Field(default=0.08, ge=0)  # EUR, for broadcast previews
     nlu_backend: Literal["builtin", "rasa"] = "builtin"
     rasa_url: AnyHttpUrl | None = None
     nlu_model_dir: Path = Path("var/nlu")

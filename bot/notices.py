@@ -84,3 +84,46 @@ async def send_reminders(session: AsyncSession, *, now: datetime, zone: ZoneInfo
         )
         queued += 1
     return queued
+
+
+SLOT_CANCELLED_TEXT = N_(
+    "Ci dispiace: l'aiuto SPID di {day} alle {time} alla Casa di Quartiere {name} è "
+    "annullato. La prenotazione {code} non vale più. Può prenotare un altro giorno."
+)
+SLOT_MOVED_TEXT = N_(
+    "L'aiuto SPID con codice {code} è spostato a {day} alle {time}, alla Casa di Quartiere "
+    "{name}. Se non può venire, ci scriva."
+)
+
+
+async def tell_slot_change(
+    session: AsyncSession,
+    *,
+    booking: Booking,
+    slot: SpidSlot,
+    cancelled: bool,
+    now: datetime,
+    zone: ZoneInfo,
+) -> bool:
+    """Tell a booked resident their SPID session was cancelled or moved (slot.casa loaded)."""
+    resident = await session.get(Resident, booking.resident_id)
+    address = await residents.reachable_address(session, booking.resident_id)
+    if resident is None or address is None:
+        return False
+    _ = gettext_for(resident.language)
+    text = _(SLOT_CANCELLED_TEXT if cancelled else SLOT_MOVED_TEXT).format(
+        day=format_day(slot.starts_at, zone, resident.language),
+        time=format_clock(slot.starts_at, zone, resident.language),
+        name=slot.casa.name,
+        code=booking.code,
+    )
+    what = "cancelled" if cancelled else f"moved:{slot.starts_at.isoformat()}"
+    enqueue(
+        session,
+        address=address,
+        payload=Reply(text).to_dict(),
+        kind="notice",
+        now=now,
+        idempotency_key=f"slot:{booking.id}:{what}"[:80],
+    )
+    return True

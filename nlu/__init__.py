@@ -1,1 +1,1 @@
-"""Understanding residents' free text: text in, Parse out (no database, no channels, no settings)."""
+"""Understanding residents' free text: text in, Parse out (no database, channels or settings)."""

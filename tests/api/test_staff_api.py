@@ -124,3 +124,25 @@ async def test_need_status_change_tells_the_resident(
         notice = await session.scalar(select(Delivery).where(Delivery.kind == "notice"))
         assert notice is not None and "è risolta" in notice.payload["text"]
         assert (await session.scalar(select(Need.status))) == "solved"
+
+
+async def test_broadcasts_need_a_manager_and_go_out_once(
+    api: httpx.AsyncClient, demo_sessions: SessionFactory
+) -> None:
+    custodian = await _token(demo_sessions, "c@ospizio.it", "custodian", "Ospizio")
+    manager = await _token(demo_sessions, "m@comune.it", "community_manager", None)
+    body = {"texts": {"it": "Domani mercato in piazza", "en": "Market tomorrow"}}
+    refused = await api.post("/api/broadcasts", headers=_auth(custodian), json=body)
+    assert refused.status_code == 403
+    created = await api.post("/api/broadcasts", headers=_auth(manager), json=body)
+    assert created.status_code == 201 and created.json()["state"] == "draft"
+    broadcast_id = created.json()["id"]
+    preview = (await api.get(f"/api/broadcasts/{broadcast_id}/preview",
+                             headers=_auth(manager))).json()
+    assert preview["total"] == 0 and preview["sms"]["estimated_cost_eur"] == 0
+    sent = await api.post(f"/api/broadcasts/{broadcast_id}/send", headers=_auth(manager))
+    assert sent.json()["state"] in ("sending", "done")
+    again = await api.post(f"/api/broadcasts/{broadcast_id}/send", headers=_auth(manager))
+    assert again.status_code == 409
+    bad = await api.post("/api/broadcasts", headers=_auth(manager), json={"texts": {"fr": "x"}})
+    assert bad.status_code == 422

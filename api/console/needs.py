@@ -1,0 +1,98 @@
+"""The needs board: what residents reported, with a status they are told about."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import select
+
+from actions import audit, needs
+from actions.errors import DomainError
+from actions.models import Need
+from api.console.web import ActionFailed, ConsoleStaff, flash, page, partial, redirect, safe_back
+from api.csrf import verify_csrf
+from api.deps import Now, Session
+from api.scope import needs_visible
+from bot.notices import tell_need_status
+
+router = APIRouter(prefix="/console/needs", dependencies=[Depends(verify_csrf)])
+BOARD = "/console/needs"
+SHOWN = 300
+
+
+@router.get("")
+async def board(
+    request: Request,
+    user: ConsoleStaff,
+    session: Session,
+    status: str = "",
+    category: str = "",
+) -> HTMLResponse:
+    """Needs the user may see, newest first, filtered by status and category."""
+    query = needs_visible(select(Need).order_by(Need.created_at.desc(), Need.id.desc()), user)
+    if status in needs.TRANSITIONS:
+        query = query.where(Need.status == status)
+    if category in needs.CATEGORIES:
+        query = query.where(Need.category == category)
+    rows = (await session.scalars(query.limit(SHOWN))).all()
+    return page(
+        request,
+        "needs.html",
+        user,
+        needs=rows,
+        transitions=needs.TRANSITIONS,
+        statuses=tuple(needs.TRANSITIONS),
+        categories=needs.CATEGORIES,
+        chosen={"status": status, "category": category},
+        back=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
+    )
+
+
+@router.post("/{need_id}/status", response_model=None)
+async def change_status(
+    need_id: int,
+    request: Request,
+    user: ConsoleStaff,
+    session: Session,
+    now: Now,
+    status_: Annotated[str, Form(alias="status")],
+    back: Annotated[str, Form()] = BOARD,
+) -> HTMLResponse | RedirectResponse:
+    """Move a need along and tell the resident; htmx gets the row back, a plain form a page."""
+    back = safe_back(back, BOARD)
+    visible = await session.scalar(needs_visible(select(Need).where(Need.id == need_id), user))
+    if visible is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no need {need_id}")
+    htmx = request.headers.get("HX-Request") == "true"
+    try:
+        need = await needs.change_status(session, need_id=need_id, status=status_, now=now)
+    except DomainError as exc:
+        if htmx:  # nothing was written: answer with the row as it is, and why
+            return _row(request, user, visible, back, error=f"Non fatto: {exc}")
+        raise ActionFailed(str(exc), back) from exc
+    told = await tell_need_status(session, need=need, now=now)
+    audit.record(
+        session,
+        staff_id=user.id,
+        action="need.status",
+        target=f"need:{need_id}",
+        now=now,
+        detail={"status": status_, "via": "console", "resident_told": told},
+    )
+    message = f"{need.reference}: stato cambiato" + (
+        ", residente avvisato." if told else " (il residente non è raggiungibile)."
+    )
+    if htmx:
+        return _row(request, user, need, back, notice=message)
+    flash(request, message)
+    return redirect(back)
+
+
+def _row(
+    request: Request, user: ConsoleStaff, need: Need, back: str, **extra: str
+) -> HTMLResponse:
+    return partial(
+        request, "_need_row.html", need=need, transitions=needs.TRANSITIONS, back=back, **extra
+    )

@@ -1,0 +1,231 @@
+"""What every console page shares: templates, the staff member logged in, flashes, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from actions.errors import DomainError
+from actions.models import Resident, StaffUser
+from api.csrf import csrf_token
+from api.deps import Session
+from api.settings import Settings
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+SESSION_STAFF = "staff_id"
+SESSION_FLASH = "flash"
+
+LABELS: dict[str, dict[str, str]] = {
+    "role": {"custodian": "Custode", "community_manager": "Community manager", "admin": "Admin"},
+    "handoff": {"waiting": "In attesa", "claimed": "Presa in carico", "closed": "Chiusa"},
+    "reason": {
+        "asked": "Ha chiesto una persona",
+        "emergency": "Emergenza",
+        "misunderstood": "Il bot non ha capito",
+        "media": "Vocale o foto",
+    },
+    "need": {"open": "Aperta", "in_progress": "In lavorazione", "solved": "Risolta"},
+    "need_action": {"open": "Riapri", "in_progress": "Prendi in lavorazione", "solved": "Risolta"},
+    "category": {
+        "shopping": "Spesa",
+        "transport": "Accompagnamento",
+        "company": "Compagnia",
+        "street": "Strada",
+        "waste": "Rifiuti",
+        "lighting": "Illuminazione",
+        "other": "Altro",
+    },
+    "topic": {
+        "digital": "Digitale",
+        "language": "Lingua",
+        "walk": "Camminata",
+        "food": "Cibo",
+        "garden": "Orto",
+        "games": "Giochi",
+        "music": "Musica",
+        "other": "Altro",
+    },
+    "channel": {"telegram": "Telegram", "whatsapp": "WhatsApp", "sms": "SMS", "console": "Prova"},
+    "delivery": {
+        "pending": "In coda",
+        "sending": "In invio",
+        "sent": "Inviato",
+        "delivered": "Consegnato",
+        "failed": "Non consegnato",
+        "skipped": "Saltato",
+    },
+}
+WEEKDAYS = ("lun", "mar", "mer", "gio", "ven", "sab", "dom")
+
+
+def label(kind: str, value: str | None) -> str:
+    """The Italian word staff read for a stored code (the code itself when unknown)."""
+    if value is None:
+        return "—"
+    return LABELS.get(kind, {}).get(value, value)
+
+
+class Clock:
+    """Dates and times in the city's time zone, as the console shows and reads them."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+
+    def when(self, moment: datetime | None) -> str:
+        """E.g. "mer 25/11 10:05"."""
+        if moment is None:
+            return "—"
+        local = moment.astimezone(self.zone)
+        return f"{WEEKDAYS[local.weekday()]} {local:%d/%m %H:%M}"
+
+    def day(self, moment: datetime | date) -> str:
+        """E.g. "mer 25/11/2026"."""
+        local = moment.astimezone(self.zone) if isinstance(moment, datetime) else moment
+        return f"{WEEKDAYS[local.weekday()]} {local:%d/%m/%Y}"
+
+    def clock(self, moment: datetime) -> str:
+        """E.g. "10:05"."""
+        return f"{moment.astimezone(self.zone):%H:%M}"
+
+    def date_input(self, moment: datetime | None) -> str:
+        """The value of an <input type=date>."""
+        return "" if moment is None else moment.astimezone(self.zone).date().isoformat()
+
+    def time_input(self, moment: datetime | None) -> str:
+        """The value of an <input type=time>."""
+        return "" if moment is None else f"{moment.astimezone(self.zone):%H:%M}"
+
+    def parse(self, day: str, clock: str) -> datetime:
+        """A local date and time from two form fields; ValueError when malformed."""
+        moment = datetime.fromisoformat(f"{day.strip()}T{clock.strip()}")
+        return moment.replace(tzinfo=self.zone)
+
+
+def staff_name(user: StaffUser | None) -> str | None:
+    """How a colleague is named on screen."""
+    if user is None:
+        return None
+    return user.display_name or user.email
+
+
+def resident_name(resident: Resident) -> str:
+    """How a resident is named on screen."""
+    return resident.display_name or f"Residente n. {resident.id}"
+
+
+TEMPLATES.env.globals.update(label=label, staff_name=staff_name, resident_name=resident_name)
+
+
+def settings_of(request: Request) -> Settings:
+    """The app's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def clock_of(request: Request) -> Clock:
+    """A clock in the configured time zone."""
+    return Clock(settings_of(request).zone)
+
+
+class LoginRequired(Exception):
+    """Nobody is logged in (or the account was switched off): go to the login page."""
+
+
+class ActionFailed(Exception):
+    """A staff action was refused: say why on the page the person came from."""
+
+    def __init__(self, message: str, back: str) -> None:
+        super().__init__(message)
+        self.back = back
+
+
+async def console_staff(request: Request, session: Session) -> StaffUser:
+    """The staff member logged in to the console."""
+    staff_id = request.session.get(SESSION_STAFF)
+    user = await session.get(StaffUser, staff_id) if isinstance(staff_id, int) else None
+    if user is None or not user.active:
+        request.session.pop(SESSION_STAFF, None)
+        raise LoginRequired()
+    return user
+
+
+ConsoleStaff = Annotated[StaffUser, Depends(console_staff)]
+
+
+def require_role(user: StaffUser, *roles: str) -> None:
+    """403 unless the user has one of the roles."""
+    if user.role not in roles:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "questa pagina non è per il suo ruolo")
+
+
+def flash(request: Request, text: str, kind: str = "ok") -> None:
+    """A message shown once on the next page."""
+    request.session.setdefault(SESSION_FLASH, []).append([kind, text])
+
+
+def redirect(url: str) -> RedirectResponse:
+    """After a POST: see the result with a GET (so a reload does not repeat the action)."""
+    return RedirectResponse(url, status_code=status.HTTP_303_SEE_OTHER)
+
+
+def safe_back(url: str | None, default: str) -> str:
+    """A console path to return to; anything else (another site) becomes `default`."""
+    if url and url.startswith("/console/") and not url.startswith("//") and "\\" not in url:
+        return url
+    return default
+
+
+@contextmanager
+def failing_back(back: str) -> Iterator[None]:
+    """Turn a refused action into a message on page `back` (the transaction rolls back)."""
+    try:
+        yield
+    except DomainError as exc:
+        raise ActionFailed(str(exc), back) from exc
+
+
+def page(
+    request: Request,
+    name: str,
+    user: StaffUser | None,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """Render a console page with what every page needs."""
+    flashes = request.session.pop(SESSION_FLASH, [])
+    return TEMPLATES.TemplateResponse(
+        request,
+        name,
+        {
+            "user": user,
+            "csrf_token": csrf_token(request),
+            "flashes": flashes,
+            "clock": clock_of(request),
+            "path": request.url.path,
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+def partial(request: Request, name: str, **context: Any) -> HTMLResponse:
+    """A piece of a page answering an htmx request (flashes stay for the next full page)."""
+    return TEMPLATES.TemplateResponse(
+        request,
+        name,
+        {"csrf_token": csrf_token(request), "clock": clock_of(request), **context},
+    )
+
+
+def fragment(name: str, **context: Any) -> str:
+    """A piece of a page, e.g. the rows the inbox's live updates replace."""
+    return TEMPLATES.get_template(name).render(**context)

@@ -1,0 +1,171 @@
+"""Webhook routes: Telegram updates and Twilio posts, verified first, answered fast."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from actions.db import SessionFactory, transaction
+from actions.models import ChannelAddress
+from bot import claims
+from bot.channels import Channels
+from bot.channels.base import (
+    Channel,
+    DeliveryStatus,
+    Event,
+    Ignored,
+    Malformed,
+    Parsed,
+    WebhookRequest,
+)
+from bot.conversation import Conversations
+from bot.messages import Inbound
+from bot.outbox import Sender
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+MAX_BODY = 1 << 20  # real updates are a few KB
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+
+
+@dataclass(frozen=True)
+class ChannelRuntime:
+    """What the webhook routes use: channels, conversations, the sender to wake, the store."""
+
+    channels: Channels
+    conversations: Conversations
+    sender: Sender
+    sessions: SessionFactory
+    public_url: str
+
+
+@router.post("/telegram", summary="Telegram Bot API updates (set with setWebhook)")
+async def telegram_webhook(request: Request) -> Response:
+    """Check the secret token, handle the update; a button press is answered in the response."""
+    runtime, channel = _channel(request, "telegram")
+    parsed = await _read(request, runtime, channel)
+    await _handle_or_503(runtime, parsed.event)
+    return JSONResponse(dict(parsed.answer) if parsed.answer else {"ok": True})
+
+
+@router.post("/twilio", summary="Twilio SMS and WhatsApp messages and status callbacks")
+async def twilio_webhook(request: Request) -> Response:
+    """Check X-Twilio-Signature, handle the message or status; replies go through the outbox."""
+    runtime, channel = _channel(request, "sms", "whatsapp")
+    parsed = await _read(request, runtime, channel)
+    event = parsed.event
+    if isinstance(event, Inbound) and event.channel not in runtime.channels:
+        event = Ignored(f"{event.channel} is not configured")
+    await _handle_or_503(runtime, event)
+    return Response(EMPTY_TWIML, media_type="text/xml")
+
+
+def _channel(request: Request, *names: str) -> tuple[ChannelRuntime, Channel]:
+    runtime: ChannelRuntime | None = getattr(request.app.state, "channels", None)
+    found = [runtime.channels[n] for n in names if runtime and n in runtime.channels]
+    if runtime is None or not found:
+        raise HTTPException(404, f"{names[0]} is not configured")
+    return runtime, found[0]
+
+
+async def _read(request: Request, runtime: ChannelRuntime, channel: Channel) -> Parsed:
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise HTTPException(413, "body too large")
+    # Providers sign the public address they called, not the one behind the proxy.
+    url = runtime.public_url + request.url.path
+    if request.url.query:
+        url += "?" + request.url.query
+    call = WebhookRequest(url, {k.lower(): v for k, v in request.headers.items()}, body)
+    if not channel.verify(call):  # first, before reading anything
+        raise HTTPException(403, "bad signature or secret token")
+    try:
+        return channel.parse(call)
+    except Malformed as exc:
+        raise HTTPException(400, str(exc)) from None
+
+
+async def _handle_or_503(runtime: ChannelRuntime, event: Event) -> None:
+    try:
+        await handle_event(runtime, event)
+    except SQLAlchemyError:
+        # Our fault, not the caller's: providers retry a 5xx, and the dedupe makes it safe.
+        log.exception("webhook: database error")
+        raise HTTPException(503, "temporarily unavailable, retry") from None
+
+
+async def handle_event(runtime: ChannelRuntime, event: Event) -> str:
+    """Store what a provider told us; returns a word for the logs."""
+    now = datetime.now(UTC)
+    if isinstance(event, Inbound):
+        await _mark_reachable(runtime.sessions, event)
+        try:
+            outcome = await runtime.conversations.receive(event, now=now)
+        except IntegrityError:  # the same retried webhook, twice at once: the other won
+            return "duplicate"
+        if outcome.duplicate:
+            return "duplicate"
+        runtime.sender.wake()
+        return "queued"
+    if isinstance(event, Ignored):
+        log.info("webhook ignored: %s", event.reason)
+        return "ignored"
+    async with transaction(runtime.sessions) as session:
+        if isinstance(event, DeliveryStatus):
+            found = await claims.apply_status(session, event)
+            return "status" if found else "status of an unknown message"
+        await claims.mark_address(
+            session, channel=event.channel, address=event.address, unreachable=not event.reachable
+        )
+        return "reachability"
+
+
+async def _mark_reachable(sessions: SessionFactory, inbound: Inbound) -> None:
+    # Whoever writes to us can be answered, even if a send to them once failed.
+    async with transaction(sessions) as session:
+        await session.execute(
+            update(ChannelAddress)
+            .where(
+                ChannelAddress.channel == inbound.channel,
+                ChannelAddress.address == inbound.address,
+                ChannelAddress.unreachable.is_(True),
+            )
+            .values(unreachable=False)
+        )
+
+
+async def poll_telegram(runtime: ChannelRuntime, stop: asyncio.Event) -> None:
+    """Long polling (`serve --telegram-polling`), for a deployment with no public address."""
+    from telegram.error import TelegramError
+
+    from bot.channels.telegram import ALLOWED_UPDATES, TelegramChannel
+    from bot.channels.telegram_updates import parse_update
+
+    channel = runtime.channels["telegram"]
+    assert isinstance(channel, TelegramChannel)
+    offset = 0
+    await channel.bot.delete_webhook()  # Telegram refuses getUpdates while a webhook is set
+    while not stop.is_set():
+        try:
+            updates = await channel.bot.get_updates(
+                offset=offset, timeout=25, allowed_updates=list(ALLOWED_UPDATES)
+            )
+        except TelegramError as exc:
+            log.warning("telegram polling: %s", exc)
+            await asyncio.sleep(5)
+            continue
+        for received in updates:
+            offset = received.update_id + 1
+            parsed = parse_update(received)
+            try:
+                await handle_event(runtime, parsed.event)
+                await channel.answer(parsed)
+            except (SQLAlchemyError, TelegramError):
+                log.exception("telegram polling: update %s not handled", received.update_id)

@@ -1,0 +1,42 @@
+"""What a broadcast will look like on each channel before it is sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from actions import broadcasts
+from actions.models import Broadcast
+from bot.channels.gsm import sms_text
+
+
+async def preview(
+    session: AsyncSession, *, broadcast: Broadcast, now: datetime, segment_cost: float
+) -> dict[str, Any]:
+    """Residents reached per channel, SMS encoding and segments per language, cost, WhatsApp."""
+    reached = await broadcasts.audience(session, broadcast=broadcast, now=now)
+    sms_languages: dict[str, Any] = {}
+    segments_total = 0
+    for (channel, language), count in sorted(reached.by_channel_language.items()):
+        if channel != "sms":
+            continue
+        encoded = sms_text(broadcasts.payload_for(broadcast, language)["text"])
+        sms_languages[language] = {"residents": count, "encoding": encoded.encoding,
+                                   "segments": encoded.segments}
+        segments_total += encoded.segments * count
+    outside = reached.whatsapp_outside_window
+    return {
+        "id": broadcast.id,
+        "reached": {c: reached.total(c) for c in broadcasts.BROADCAST_CHANNELS},
+        "total": reached.total(),
+        "sms": {"languages": sms_languages, "segments": segments_total,
+                "estimated_cost_eur": round(segments_total * segment_cost, 2)},
+        "whatsapp": {
+            "outside_window": outside,
+            "template": broadcast.whatsapp_content_sid,
+            # Free-form messages outside the 24-hour window are refused by WhatsApp.
+            "skipped_without_template": 0 if broadcast.whatsapp_content_sid else outside,
+        },
+    }

@@ -1,0 +1,149 @@
+"""Telegram through python-telegram-bot: secret-token check, updates, inline buttons, sends."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import warnings
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    EndPointNotFound,
+    Forbidden,
+    InvalidToken,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.request import HTTPXRequest
+
+from bot.channels.base import Malformed, Parsed, Rendered, Sent, WebhookRequest, reply_of
+from bot.channels.errors import (
+    ConnectionFailed,
+    Misconfigured,
+    RecipientUnreachable,
+    Rejected,
+    SendError,
+    Throttled,
+)
+from bot.channels.redaction import hide_in_logs, redact
+from bot.channels.telegram_updates import parse_update
+
+SECRET_HEADER = "x-telegram-bot-api-secret-token"
+# The updates Portineria reads; the rest are never sent to it.
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
+MAX_TEXT = 4096
+# Bad requests that mean "this chat is gone", not "this message is wrong".
+GONE = ("chat not found", "user is deactivated", "peer_id_invalid", "bot was kicked")
+# Provider failures by type, checked in order (subclasses before their bases).
+ERRORS: tuple[tuple[type[TelegramError], type[SendError], str], ...] = (
+    (Forbidden, RecipientUnreachable, "403"),
+    (ChatMigrated, RecipientUnreachable, "400"),
+    (InvalidToken, Misconfigured, "401"),
+    (EndPointNotFound, Misconfigured, "404"),
+    (Conflict, Misconfigured, "409"),
+    (BadRequest, Rejected, "400"),
+)
+
+
+def derived_secret(token: str) -> str:
+    """A webhook secret derived from the bot token, for deployments that set none."""
+    return hmac.new(token.encode(), b"portineria-webhook", hashlib.sha256).hexdigest()
+
+
+class TelegramChannel:
+    """One bot: verifies and parses webhook updates, renders buttons, sends."""
+
+    name = "telegram"
+    free_form_window: timedelta | None = None
+
+    def __init__(self, *, token: str, api_url: str, secret_token: str | None = None) -> None:
+        self.secret = secret_token or derived_secret(token)
+        hide_in_logs(token, self.secret)
+        base = api_url.rstrip("/")
+        # Long polling holds a request open for its whole timeout: a connection of its own.
+        self._requests = (HTTPXRequest(connection_pool_size=32), HTTPXRequest(read_timeout=40))
+        self.bot = Bot(
+            token,
+            base_url=f"{base}/bot",
+            base_file_url=f"{base}/file/bot",
+            request=self._requests[0],
+            get_updates_request=self._requests[1],
+        )
+
+    def verify(self, request: WebhookRequest) -> bool:
+        """Telegram echoes the secret set with setWebhook; compare in constant time."""
+        given = request.headers.get(SECRET_HEADER, "")
+        return hmac.compare_digest(given.encode(), self.secret.encode())
+
+    def parse(self, request: WebhookRequest) -> Parsed:
+        """One update as an event (Inbound, Reachability or Ignored)."""
+        try:
+            data = json.loads(request.body)
+        except (UnicodeDecodeError, ValueError):
+            raise Malformed("body is not JSON") from None
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            raise Malformed("not a Telegram update: no update_id")
+        try:
+            update = Update.de_json(data, None)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise Malformed(f"not a Telegram update: {type(exc).__name__}") from None
+        return parse_update(update)
+
+    def render(self, payload: Mapping[str, Any], *, rtl: bool, in_window: bool) -> Rendered:
+        """The text, with one button per option labelled with its number."""
+        reply = reply_of(payload)
+        buttons = tuple(f"{n}. {label}" for n, label in enumerate(reply.options, start=1))
+        text = reply.text or "…"
+        return Rendered(text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…", buttons)
+
+    async def send(self, address: str, rendered: Rendered) -> Sent:
+        """sendMessage; a button's callback data is its option number, as if typed."""
+        markup = None
+        if rendered.buttons:
+            rows = [
+                [InlineKeyboardButton(label, callback_data=str(n))]
+                for n, label in enumerate(rendered.buttons, start=1)
+            ]
+            markup = InlineKeyboardMarkup(rows)
+        try:
+            message = await self.bot.send_message(
+                chat_id=int(address), text=rendered.text, reply_markup=markup
+            )
+        except TelegramError as exc:
+            raise send_error(exc) from None
+        return Sent(str(message.message_id))
+
+    async def answer(self, parsed: Parsed) -> None:
+        """Make the call a webhook would have answered with (long polling has no response)."""
+        if parsed.answer is not None:
+            params = {k: v for k, v in parsed.answer.items() if k != "method"}
+            await self.bot.do_api_request(str(parsed.answer["method"]), api_kwargs=params)
+
+    async def close(self) -> None:
+        """Close the HTTP connections."""
+        for request in self._requests:
+            await request.shutdown()
+
+
+def send_error(exc: TelegramError) -> SendError:
+    """The typed failure for a python-telegram-bot error."""
+    reason = redact(str(exc))
+    if isinstance(exc, RetryAfter):
+        with warnings.catch_warnings():  # int-or-timedelta transition warning in PTB 22
+            warnings.simplefilter("ignore")
+            wait = exc.retry_after
+        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+        return Throttled(reason, retry_after=seconds, code="429")
+    for provider_type, error_type, code in ERRORS:
+        if isinstance(exc, provider_type):
+            if error_type is Rejected and any(gone in reason.lower() for gone in GONE):
+                return RecipientUnreachable(reason, code=code)
+            return error_type(reason, code=code)
+    return ConnectionFailed(reason)  # timeouts, 5xx, unreadable answers

@@ -1,0 +1,3 @@
+"""Fakes and channels for the channel tests: the real client libraries, local servers."""
+
+from tests.support.channels import channels, fake_telegram, fake_twilio  # noqa: F401

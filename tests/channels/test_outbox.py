@@ -1,0 +1,260 @@
+"""The sender against the fakes, on SQLite and PostgreSQL: pacing, retries, giving up."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from actions.db import SessionFactory, transaction
+from actions.models import ChannelAddress, Delivery, Resident
+from actions.outbox import enqueue
+from bot import claims, outbox
+from bot.channels import Channels
+from bot.channels.base import DeliveryStatus
+from bot.channels.budget import Budget
+from bot.outbox import Sender
+from tests.fakes.telegram import FakeTelegram
+from tests.fakes.twilio import FakeTwilio
+
+
+async def _address(
+    sessions: SessionFactory, channel: str, address: str, **flags: object
+) -> ChannelAddress:
+    now = datetime.now(UTC)
+    async with transaction(sessions) as session:
+        entry = ChannelAddress(
+            channel=channel,
+            address=address,
+            resident=Resident(language="it", created_at=now),
+            **{"last_inbound_at": now, **flags},
+        )
+        session.add(entry)
+        await session.flush()
+        return entry
+
+
+async def _queue(
+    sessions: SessionFactory,
+    address: ChannelAddress,
+    *texts: str,
+    kind: str = "reply",
+    options: tuple[str, ...] = (),
+    **payload: object,
+) -> None:
+    async with transaction(sessions) as session:
+        for text in texts:
+            body = {"text": text, "options": list(options), **payload}
+            enqueue(session, address=address, payload=body, kind=kind, now=datetime.now(UTC))
+
+
+async def _rows(sessions: SessionFactory) -> list[Delivery]:
+    async with sessions() as session:
+        return list((await session.scalars(select(Delivery).order_by(Delivery.id))).all())
+
+
+async def _until(
+    sender: Sender, done: Callable[[], Awaitable[bool]], *, timeout: float = 8.0
+) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await done():
+        assert asyncio.get_running_loop().time() < deadline, "the outbox did not settle"
+        if not await sender.run_once():
+            await asyncio.sleep(0.05)
+
+
+def _settled(sessions: SessionFactory) -> Callable[[], Awaitable[bool]]:
+    async def done() -> bool:
+        return all(row.status not in claims.OPEN for row in await _rows(sessions))
+
+    return done
+
+
+@pytest.fixture
+def sender(sessions: SessionFactory, channels: Channels) -> Sender:
+    return Sender(sessions, channels, Budget())
+
+
+async def test_one_chat_gets_its_replies_in_order_a_second_apart(
+    sessions: SessionFactory, sender: Sender, fake_telegram: FakeTelegram
+) -> None:
+    address = await _address(sessions, "telegram", "42")
+    await _queue(sessions, address, "uno", "due", "tre", options=("Sì", "No"))
+    others = [await _address(sessions, "telegram", str(100 + n)) for n in range(5)]
+    for other in others:
+        await _queue(sessions, other, "ciao")
+    await _until(sender, _settled(sessions))
+    to_42 = [r for r in fake_telegram.calls("sendMessage") if r.fields["chat_id"] == "42"]
+    assert [r.fields["text"] for r in to_42] == ["uno", "due", "tre"]
+    gaps = [b.at - a.at for a, b in zip(to_42, to_42[1:], strict=False)]
+    assert all(gap >= 0.9 for gap in gaps), gaps
+    firsts = sorted(r.at for r in fake_telegram.calls("sendMessage"))[:6]
+    assert firsts[-1] - firsts[0] < 0.5  # six chats at once: only the same chat waits
+    rows = await _rows(sessions)
+    assert {r.status for r in rows} == {"sent"} and all(r.provider_message_id for r in rows)
+
+
+async def test_a_429_is_retried_after_retry_after_and_nothing_is_lost_or_doubled(
+    sessions: SessionFactory, sender: Sender, fake_telegram: FakeTelegram
+) -> None:
+    address = await _address(sessions, "telegram", "42")
+    fake_telegram.fail(429, "Too Many Requests: retry after 1", retry_after=1)
+    await _queue(sessions, address, "uno", "due")
+    await _until(sender, _settled(sessions))
+    calls = fake_telegram.calls("sendMessage")
+    assert [c.fields["text"] for c in calls] == ["uno", "uno", "due"]
+    assert calls[1].at - calls[0].at >= 1.0
+    assert [m["text"] for m in fake_telegram.sent()] == ["uno", "due"]
+    first, second = await _rows(sessions)
+    assert (first.status, first.attempts, second.status, second.attempts) == ("sent", 2, "sent", 1)
+
+
+async def test_a_blocked_user_stops_further_sends(
+    sessions: SessionFactory, sender: Sender, fake_telegram: FakeTelegram
+) -> None:
+    address = await _address(sessions, "telegram", "42")
+    fake_telegram.blocked.add(42)
+    await _queue(sessions, address, "uno", "due", "tre")
+    await _until(sender, _settled(sessions))
+    await _queue(sessions, address, "quattro", kind="broadcast")
+    await _until(sender, _settled(sessions))
+    assert len(fake_telegram.calls("sendMessage")) == 1
+    rows = await _rows(sessions)
+    assert [r.status for r in rows] == ["failed", "skipped", "skipped", "skipped"]
+    assert "blocked" in (rows[0].error or "")
+    async with sessions() as session:
+        assert (await session.get(ChannelAddress, address.id)).unreachable  # type: ignore[union-attr]
+
+
+async def test_server_errors_back_off_then_succeed(
+    sessions: SessionFactory,
+    sender: Sender,
+    fake_telegram: FakeTelegram,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(outbox, "BACKOFF_BASE", 0.2)
+    address = await _address(sessions, "telegram", "42")
+    fake_telegram.fail(502, "Bad Gateway", times=2)
+    await _queue(sessions, address, "uno")
+    await _until(sender, _settled(sessions))
+    [row] = await _rows(sessions)
+    assert (row.status, row.attempts) == ("sent", 3)
+    assert len(fake_telegram.sent()) == 1
+
+
+async def test_after_the_last_attempt_it_gives_up(
+    sessions: SessionFactory, sender: Sender, fake_telegram: FakeTelegram
+) -> None:
+    address = await _address(sessions, "telegram", "42")
+    await _queue(sessions, address, "uno")
+    async with transaction(sessions) as session:
+        (await session.scalar(select(Delivery))).attempts = outbox.MAX_ATTEMPTS - 1  # type: ignore[union-attr]
+    fake_telegram.fail(500, "Internal Server Error")
+    await _until(sender, _settled(sessions))
+    [row] = await _rows(sessions)
+    assert row.status == "failed" and (row.error or "").startswith("gave up")
+
+
+async def test_sms_after_stop_sends_nothing_and_21610_records_the_opt_out(
+    sessions: SessionFactory, sender: Sender, fake_twilio: FakeTwilio
+) -> None:
+    stopped = await _address(sessions, "sms", "+393331111111", opted_out=True)
+    await _queue(sessions, stopped, "Va bene. Non riceverà più notizie.")
+    fake_twilio.opted_out.add("+393332222222")
+    carrier_stopped = await _address(sessions, "sms", "+393332222222")
+    await _queue(sessions, carrier_stopped, "ciao", "ancora")
+    await _until(sender, _settled(sessions))
+    assert [r.status for r in await _rows(sessions)] == ["skipped", "failed", "skipped"]
+    assert len(fake_twilio.requests) == 1
+    async with sessions() as session:
+        found = await session.get(ChannelAddress, carrier_stopped.id)
+        assert found is not None and found.opted_out and not found.unreachable
+
+
+async def test_telegram_replies_still_answer_a_stop_but_broadcasts_do_not(
+    sessions: SessionFactory, sender: Sender, fake_telegram: FakeTelegram
+) -> None:
+    address = await _address(sessions, "telegram", "42", opted_out=True)
+    await _queue(sessions, address, "Va bene.")
+    await _queue(sessions, address, "Notizie", kind="broadcast")
+    await _until(sender, _settled(sessions))
+    assert [r.status for r in await _rows(sessions)] == ["sent", "skipped"]
+
+
+async def test_whatsapp_outside_24_hours_only_with_a_template(
+    sessions: SessionFactory, sender: Sender, fake_twilio: FakeTwilio
+) -> None:
+    old = datetime.now(UTC) - timedelta(hours=25)
+    address = await _address(sessions, "whatsapp", "+393331234567", last_inbound_at=old)
+    await _queue(sessions, address, "Notizie", kind="broadcast")
+    template = {"content_sid": "HX" + "a" * 32, "variables": {"1": "Ospizio"}}
+    await _queue(sessions, address, "Notizie", kind="broadcast", template=template)
+    await _until(sender, _settled(sessions))
+    skipped, sent = await _rows(sessions)
+    assert skipped.status == "skipped" and "24-hour" in (skipped.error or "")
+    assert sent.status == "sent"
+    [created] = fake_twilio.created()
+    assert created["ContentSid"] == "HX" + "a" * 32 and "Body" not in created
+
+
+async def test_replies_go_before_broadcasts(
+    sessions: SessionFactory, channels: Channels, fake_telegram: FakeTelegram
+) -> None:
+    for n in range(3):
+        await _queue(
+            sessions, await _address(sessions, "telegram", str(200 + n)), "news", kind="broadcast"
+        )
+    await _queue(sessions, await _address(sessions, "telegram", "42"), "risposta")
+    sender = Sender(sessions, channels, Budget(), batch=1)
+    await sender.run_once()
+    assert fake_telegram.sent()[0]["text"] == "risposta"
+
+
+async def test_two_senders_never_send_the_same_message(
+    sessions: SessionFactory, channels: Channels, fake_telegram: FakeTelegram
+) -> None:
+    for n in range(12):
+        await _queue(sessions, await _address(sessions, "telegram", str(300 + n)), f"m{n}")
+    budget = Budget()  # shared, as through Redis
+    first, second = (Sender(sessions, channels, budget, batch=4) for _ in range(2))
+    for _ in range(3):
+        await asyncio.gather(first.run_once(), second.run_once())
+    texts = sorted(m["text"] for m in fake_telegram.sent())
+    assert texts == sorted(f"m{n}" for n in range(12))
+
+
+async def test_a_dead_senders_claim_comes_back_after_the_lease(
+    sessions: SessionFactory, sender: Sender, fake_telegram: FakeTelegram
+) -> None:
+    await _queue(sessions, await _address(sessions, "telegram", "42"), "uno")
+    now = datetime.now(UTC)
+    async with transaction(sessions) as session:
+        claimed = await claims.claim_due(
+            session, channels=["telegram"], now=now, lease=outbox.LEASE, limit=5
+        )
+    assert len(claimed) == 1  # ...and then that sender died
+    assert await sender.run_once() == 0
+    sender.clock = lambda: now + outbox.LEASE + timedelta(seconds=1)
+    assert await sender.run_once() == 1
+    assert len(fake_telegram.sent()) == 1
+
+
+async def test_status_callbacks_move_forward_only(
+    sessions: SessionFactory, sender: Sender, fake_twilio: FakeTwilio
+) -> None:
+    address = await _address(sessions, "sms", "+393331234567")
+    await _queue(sessions, address, "ciao")
+    await _until(sender, _settled(sessions))
+    [row] = await _rows(sessions)
+    sid = row.provider_message_id
+    assert sid is not None and row.segments == 1
+    for status in ("delivered", "sent"):
+        async with transaction(sessions) as session:
+            await claims.apply_status(session, DeliveryStatus(sid, status))
+    [row] = await _rows(sessions)
+    assert row.status == "delivered"
+    async with transaction(sessions) as session:
+        assert await claims.apply_status(session, DeliveryStatus("SM" + "0" * 32, "sent")) is None

@@ -1,0 +1,114 @@
+"""A threaded HTTP server on 127.0.0.1 that records requests and answers through a handler."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One request as the fake saw it."""
+
+    method: str
+    path: str
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+    at: float = field(default_factory=time.monotonic)
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """The form or JSON fields of the body (one value each)."""
+        kind = self.headers.get("content-type", "")
+        if kind.startswith("application/json"):
+            return {
+                k: v if isinstance(v, str) else json.dumps(v)
+                for k, v in json.loads(self.body or b"{}").items()
+            }
+        return dict(parse_qsl(self.body.decode(), keep_blank_values=True))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the fake sends back."""
+
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[[Recorded], Answer]
+
+
+class FakeServer:
+    """Serves `handler` on a free loopback port in a thread; use as a context manager."""
+
+    def __init__(self, handler: Handler) -> None:
+        self.handler = handler
+        self.exchanges: list[tuple[Recorded, Answer]] = []
+        self._lock = threading.Lock()
+        fake = self
+
+        class _Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:  # noqa: N802 - the stdlib's naming
+                self._serve()
+
+            def do_GET(self) -> None:  # noqa: N802
+                self._serve()
+
+            def _serve(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                request = Recorded(
+                    self.command,
+                    urlsplit(self.path).path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    self.rfile.read(length),
+                )
+                answer = fake.handler(request)
+                with fake._lock:
+                    fake.exchanges.append((request, answer))
+                body = json.dumps(answer.body).encode()
+                self.send_response(answer.status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(body)))
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass  # quiet: tests read `requests`
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    @property
+    def requests(self) -> list[Recorded]:
+        """Every request so far, oldest first."""
+        with self._lock:
+            return [request for request, _answer in self.exchanges]
+
+    @property
+    def url(self) -> str:
+        """http://127.0.0.1:PORT"""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> FakeServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()

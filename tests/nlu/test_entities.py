@@ -1,0 +1,49 @@
+"""The entity extractors together: dates, places, need categories, language names."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from nlu.entities import EntityExtractor
+from nlu.gazetteer import load_gazetteer
+
+NOW = datetime(2025, 11, 25, 9, 30, tzinfo=ZoneInfo("Europe/Rome"))
+
+
+@pytest.fixture(scope="module")
+def extractor() -> EntityExtractor:
+    return EntityExtractor(load_gazetteer())
+
+
+def values(extractor: EntityExtractor, text: str, language: str | None) -> dict[str, object]:
+    return {e.entity: e.value for e in extractor.extract(text, now=NOW, language=language)}
+
+
+def test_a_booking_request(extractor: EntityExtractor) -> None:
+    found = values(extractor, "domani alle 10 spid a casa di quartiere ospizzio", "it")
+    assert found == {"date": "2025-11-26T10:00:00+01:00", "neighbourhood": "Ospizio"}
+
+
+@pytest.mark.parametrize(("text", "language", "category"), [
+    ("c'è una buca enorme in via emilia", "it", "street"),
+    ("il lampione sotto casa è spento", "it", "lighting"),
+    ("mi serve aiuto con la spesa", "it", "shopping"),
+    ("rubbish everywhere near the bins", "en", "waste"),
+    ("路灯坏了", "zh", "lighting"),
+    ("بابا محتاج توصيل للمستشفى", "ar", "transport"),
+])
+def test_need_categories(extractor: EntityExtractor, text: str, language: str,
+                         category: str) -> None:
+    assert values(extractor, text, language)["need_category"] == category
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("parla in inglese per favore", "en"), ("scrivimi in arabo", "ar"),
+    ("română te rog", "ro"), ("shqip ju lutem", "sq"), ("українською будь ласка", "uk"),
+    ("请说中文", "zh"), ("back to italian", "it"),
+])
+def test_language_names_become_codes(extractor: EntityExtractor, text: str, code: str) -> None:
+    assert values(extractor, text, None)["language"] == code
