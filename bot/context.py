@@ -24,6 +24,7 @@ class TurnContext:
     resident: Resident
     channel: str
     held: bool = False  # a person holds the conversation: the bot only relays
+    forget: bool = False  # set by a flow: erase the resident once the turn is answered
     gettext: Gettext = field(init=False)
 
     def __post_init__(self) -> None:

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from actions import residents
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from actions import privacy, residents
 from actions.db import SessionFactory, transaction
 from actions.models import ChannelAddress
 from actions.outbox import enqueue
@@ -69,6 +71,8 @@ class Conversations:
             result = await handle_turn(
                 inbound, ConversationState.from_dict(conversation.state), ctx
             )
+            if ctx.forget:
+                return await self._forget(session, address, result.replies, deliver, now)
             residents.log_message(
                 session,
                 resident_id=resident.id,
@@ -97,6 +101,29 @@ class Conversations:
                         session, address=address, payload=reply.to_dict(), kind="reply", now=now
                     )
             return Outcome(result.replies, language=resident.language)
+
+    @staticmethod
+    async def _forget(
+        session: AsyncSession,
+        address: ChannelAddress,
+        replies: list[Reply],
+        deliver: bool,
+        now: datetime,
+    ) -> Outcome:
+        """Erase the resident; the goodbye still goes out, tied to no one."""
+        channel, to = address.channel, address.address
+        await privacy.erase_resident(session, resident_id=address.resident_id)
+        for reply in replies:
+            if deliver:
+                # A detached address: only its channel and number are read.
+                enqueue(
+                    session,
+                    address=ChannelAddress(channel=channel, address=to),
+                    payload=reply.to_dict(),
+                    kind="reply",
+                    now=now,
+                )
+        return Outcome(replies)
 
     @staticmethod
     def _honour_carrier_keywords(inbound: Inbound, address: ChannelAddress) -> None:

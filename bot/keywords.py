@@ -181,6 +181,53 @@ EMERGENCY_WORDS = (
 )
 
 
+# Asking to be forgotten, and asking what is stored: matched inside longer messages too.
+FORGET_PHRASES = (
+    "cancella i miei dati",
+    "cancellate i miei dati",
+    "cancellare i miei dati",
+    "dimenticami",
+    "delete my data",
+    "erase my data",
+    "forget me",
+    "احذف بياناتي",
+    "امسح بياناتي",
+    "sterge datele mele",
+    "șterge datele mele",
+    "stergeti datele mele",
+    "fshini të dhënat e mia",
+    "fshi të dhënat e mia",
+    "fshini te dhenat e mia",
+    "видаліть мої дані",
+    "видалити мої дані",
+    "删除我的数据",
+    "删除我的资料",
+)
+MY_DATA_PHRASES = (
+    "i miei dati",
+    "quali dati",
+    "my data",
+    "what data",
+    "بياناتي",
+    "datele mele",
+    "të dhënat e mia",
+    "te dhenat e mia",
+    "мої дані",
+    "我的数据",
+    "我的资料",
+)
+
+
+def privacy_request_of(text: str) -> str | None:
+    """ "forget" or "my data" when the message asks for one of them."""
+    cleaned = normalize(text)
+    if any(phrase in cleaned for phrase in FORGET_PHRASES):
+        return "forget"
+    if any(phrase in cleaned for phrase in MY_DATA_PHRASES):
+        return "my data"
+    return None
+
+
 def is_emergency(text: str) -> bool:
     """True when the message speaks of an immediate danger."""
     cleaned = normalize(text)

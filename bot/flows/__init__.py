@@ -10,14 +10,16 @@ from bot.flows.mybookings import MyBookingsFlow
 from bot.flows.need import NeedFlow
 from bot.flows.news import SubscribeFlow, UnsubscribeFlow
 from bot.flows.person import EmergencyFlow, HeldFlow, MediaFlow, PersonFlow
+from bot.flows.privacy import PrivacyFlow
 from bot.flows.spidinfo import SpidInfoFlow
 
-# Order is priority: a person holding the conversation first, then danger, then what works from anywhere (a person, STOP, menu),
-# then the journeys, and the catch-all last.
+# Order is priority: a person holding the conversation first, then danger, then what
+# works from anywhere (a person, privacy, STOP, menu), the journeys, the catch-all last.
 FLOWS: tuple[Flow, ...] = (
     HeldFlow(),
     EmergencyFlow(),
     PersonFlow(),
+    PrivacyFlow(),
     UnsubscribeFlow(),
     MenuFlow(),
     MediaFlow(),

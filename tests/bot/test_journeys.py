@@ -8,10 +8,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from actions import broadcasts
 from actions.db import SessionFactory, transaction
+from actions.demo import load_demo_residents
 from actions.models import Booking, Delivery, Handoff, MessageLog, Need
+from actions.models import Resident as ResidentRow
 from actions.needs import change_status
 from bot.conversation import Conversations
+from bot.jobs import run_due_jobs
 from bot.messages import Media
 from bot.notices import send_reminders, tell_need_status
 from nlu.types import NLU
@@ -139,3 +143,35 @@ async def test_twice_not_understood_offers_a_person(resident: Resident) -> None:
     await resident.says("qwrtzx plmok")
     await resident.says("zzkv qqpt")
     assert "Per parlare con una persona scriva 6." in resident.text
+
+
+async def test_scheduled_broadcast_goes_out_when_due(demo_sessions: SessionFactory) -> None:
+    async with transaction(demo_sessions) as session:
+        await load_demo_residents(session, count=12, now=NOW)
+        broadcast = await broadcasts.create_broadcast(
+            session, texts={"it": "Festa sabato"}, now=NOW,
+            scheduled_at=NOW + timedelta(hours=1))
+    await run_due_jobs(demo_sessions, now=NOW, zone=ROME)
+    async with demo_sessions() as session:
+        assert (await broadcasts.statistics(session, broadcast_id=broadcast.id))["total"] == 0
+    await run_due_jobs(demo_sessions, now=NOW + timedelta(hours=2), zone=ROME)
+    async with demo_sessions() as session:
+        assert (await broadcasts.statistics(session, broadcast_id=broadcast.id))["total"] == 12
+
+
+async def test_my_data_then_forget_me(resident: Resident, demo_sessions: SessionFactory) -> None:
+    for text in ("menu", "5", "3"):  # follow Ospizio
+        await resident.says(text)
+    await resident.says("quali dati avete su di me?")
+    assert "Notizie di: Ospizio" in resident.text
+    await resident.says("cancella i miei dati")
+    assert "Confermi?" in resident.text
+    await resident.says("7")
+    assert "Scriva un numero della lista." in resident.text  # asked again, nothing erased
+    await resident.says("1")
+    assert "Ho cancellato tutti i suoi dati." in resident.text
+    async with demo_sessions() as session:
+        assert await session.scalar(select(MessageLog.id)) is None
+        assert await session.scalar(select(ResidentRow.id)) is None
+    await resident.says("ciao")  # a new start, as a stranger
+    assert "Buongiorno" in resident.text
