@@ -56,7 +56,7 @@ rasa:
 	bash nlu/rasa/setup.sh
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) var/*.db build *.egg-info
