@@ -8,12 +8,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.middleware.sessions import SessionMiddleware
 
 from actions.errors import DomainError
-from api import console, webhooks
+from api import console, operations, webhooks
 from api.routes import broadcasts, handoffs, needs
 from api.runtime import channels_running, open_store
 from api.settings import Settings
@@ -42,17 +40,7 @@ def create_app(settings: Settings, *, telegram_polling: bool = False) -> FastAPI
     async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
 
-    @app.get("/health", tags=["operations"], summary="Liveness and database check")
-    async def health() -> JSONResponse:
-        try:
-            async with store.sessions() as session:
-                await session.execute(text("SELECT 1"))
-        except (SQLAlchemyError, OSError) as exc:
-            return JSONResponse(
-                {"status": "unavailable", "database": type(exc).__name__}, status_code=503
-            )
-        return JSONResponse({"status": "ok", "database": "ok"})
-
+    app.include_router(operations.router)
     app.include_router(webhooks.router)
     app.include_router(handoffs.router)
     app.include_router(needs.router)

@@ -16,6 +16,7 @@ from bot.context import TurnContext
 from bot.engine import handle_turn
 from bot.keywords import START, STOP, command_of
 from bot.messages import Inbound, Reply
+from bot.metrics import MESSAGES_IN
 from bot.state import ConversationState
 from nlu.types import NLU
 
@@ -46,6 +47,7 @@ class Conversations:
                 session, channel=inbound.channel, provider_message_id=inbound.provider_message_id
             ):
                 return Outcome([], duplicate=True)
+            MESSAGES_IN.labels(inbound.channel).inc()
             address = await residents.find_or_create_address(
                 session,
                 channel=inbound.channel,

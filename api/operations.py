@@ -1,0 +1,50 @@
+"""Operations routes: liveness, readiness and Prometheus metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.models import Delivery, Handoff
+
+router = APIRouter(tags=["operations"])
+OUTBOX_DEPTH = Gauge("portineria_outbox_depth", "Deliveries waiting to be sent", ["channel"])
+HANDOFFS_WAITING = Gauge("portineria_handoffs_waiting", "Handoffs nobody has picked up yet")
+
+
+@router.get("/livez", summary="Liveness: the process answers")
+async def livez() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/health", summary="Liveness and database check")
+@router.get("/readyz", summary="Readiness: the database answers")
+async def readyz(request: Request) -> JSONResponse:
+    try:
+        async with request.app.state.store.sessions() as session:
+            await session.execute(text("SELECT 1"))
+    except (SQLAlchemyError, OSError) as exc:
+        return JSONResponse({"status": "unavailable", "database": type(exc).__name__},
+                            status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+async def metrics(request: Request) -> Response:
+    try:
+        async with request.app.state.store.sessions() as session:
+            depth = await session.execute(
+                select(Delivery.channel, func.count())
+                .where(Delivery.status.in_(("pending", "sending"))).group_by(Delivery.channel))
+            waiting = await session.scalar(
+                select(func.count()).where(Handoff.status == "waiting"))
+        OUTBOX_DEPTH.clear()
+        for channel, count in depth.all():
+            OUTBOX_DEPTH.labels(channel).set(count)
+        HANDOFFS_WAITING.set(waiting or 0)
+    except (SQLAlchemyError, OSError):
+        pass  # the process metrics are still worth serving while the database is down
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
