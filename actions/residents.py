@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -94,3 +94,9 @@ async def reachable_address(session: AsyncSession, resident_id: int) -> ChannelA
         )
         .order_by(ChannelAddress.last_inbound_at.desc().nulls_last(), ChannelAddress.id.desc())
     )
+
+
+async def purge_messages(session: AsyncSession, *, before: datetime) -> int:
+    """Delete the message log older than `before` (the retention period); returns how many."""
+    result = await session.execute(delete(MessageLog).where(MessageLog.created_at < before))
+    return result.rowcount or 0

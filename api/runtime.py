@@ -18,6 +18,7 @@ from bot.channels.base import Channel
 from bot.channels.budget import Budget
 from bot.channels.redaction import hide_in_logs
 from bot.conversation import Conversations
+from bot.flood import FloodGuard
 from bot.metrics import TimedNLU
 from bot.outbox import Sender
 from nlu.gazetteer import load_gazetteer, merge_names
@@ -69,7 +70,8 @@ def build_nlu(settings: Settings, gazetteer: Gazetteer) -> NLU:
 async def build_conversations(settings: Settings, store: Store) -> Conversations:
     """Everything needed to answer residents."""
     nlu = TimedNLU(build_nlu(settings, await gazetteer_with_case(store)))
-    return Conversations(store.sessions, nlu, settings.zone, settings.default_language)
+    flood = FloodGuard(settings.flood_per_minute, settings.redis_url)
+    return Conversations(store.sessions, nlu, settings.zone, settings.default_language, flood)
 
 
 def build_channels(settings: Settings) -> dict[str, Channel]:

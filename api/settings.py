@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     twilio_api_url: AnyHttpUrl = AnyHttpUrl("https://api.twilio.com")
 
     sms_segment_cost: float = Field(default=0.08, ge=0)  # EUR, for broadcast previews
+    message_retention_days: int = Field(default=365, ge=1)  # the message log is purged after
+    flood_per_minute: int = Field(default=20, ge=1)  # a resident's messages, then slowed down
     nlu_backend: Literal["builtin", "rasa"] = "builtin"
     rasa_url: AnyHttpUrl | None = None
     nlu_model_dir: Path = Path("var/nlu")

@@ -14,6 +14,8 @@ from actions.models import ChannelAddress
 from actions.outbox import enqueue
 from bot.context import TurnContext
 from bot.engine import handle_turn
+from bot.flood import FloodGuard
+from bot.i18n import gettext_for
 from bot.keywords import START, STOP, command_of
 from bot.messages import Inbound, Reply
 from bot.metrics import MESSAGES_IN
@@ -38,6 +40,7 @@ class Conversations:
     nlu: NLU
     zone: ZoneInfo
     default_language: str = "it"
+    flood: FloodGuard | None = None
 
     async def receive(self, inbound: Inbound, *, now: datetime, deliver: bool = True) -> Outcome:
         """Handle one message in one transaction; `deliver` queues the replies in the outbox."""
@@ -58,6 +61,10 @@ class Conversations:
             address.last_inbound_at = now
             self._honour_carrier_keywords(inbound, address)
             resident = address.resident
+            if self.flood is not None and not await self.flood.allow(
+                inbound.channel, inbound.address
+            ):
+                return await self._slow_down(session, inbound, address, deliver, now)
             conversation = await residents.conversation_of(
                 session, resident_id=resident.id, now=now
             )
@@ -75,34 +82,69 @@ class Conversations:
             )
             if ctx.forget:
                 return await self._forget(session, address, result.replies, deliver, now)
-            residents.log_message(
-                session,
-                resident_id=resident.id,
-                channel=inbound.channel,
-                direction="in",
-                text=inbound.text,
-                now=now,
-                provider_message_id=inbound.provider_message_id,
-                media=[{"kind": m.kind, "url": m.url} for m in inbound.media],
-                intent=result.intent,
-            )
             conversation.state = result.state.to_dict()
             conversation.last_channel = inbound.channel
             conversation.updated_at = now
-            for reply in result.replies:
-                residents.log_message(
-                    session,
-                    resident_id=resident.id,
-                    channel=inbound.channel,
-                    direction="out",
-                    text=reply.text,
-                    now=now,
-                )
-                if deliver:
-                    enqueue(
-                        session, address=address, payload=reply.to_dict(), kind="reply", now=now
-                    )
+            self._record(session, inbound, address, result.replies, result.intent, deliver, now)
             return Outcome(result.replies, language=resident.language)
+
+    @staticmethod
+    def _record(
+        session: AsyncSession,
+        inbound: Inbound,
+        address: ChannelAddress,
+        replies: list[Reply],
+        intent: str | None,
+        deliver: bool,
+        now: datetime,
+    ) -> None:
+        """Log the message and the replies; queue the replies for sending."""
+        residents.log_message(
+            session,
+            resident_id=address.resident_id,
+            channel=inbound.channel,
+            direction="in",
+            text=inbound.text,
+            now=now,
+            provider_message_id=inbound.provider_message_id,
+            media=[{"kind": m.kind, "url": m.url} for m in inbound.media],
+            intent=intent,
+        )
+        for reply in replies:
+            residents.log_message(
+                session,
+                resident_id=address.resident_id,
+                channel=inbound.channel,
+                direction="out",
+                text=reply.text,
+                now=now,
+            )
+            if deliver:
+                enqueue(session, address=address, payload=reply.to_dict(), kind="reply", now=now)
+
+    async def _slow_down(
+        self,
+        session: AsyncSession,
+        inbound: Inbound,
+        address: ChannelAddress,
+        deliver: bool,
+        now: datetime,
+    ) -> Outcome:
+        """Over the flood limit: keep the message for staff, answer at most once a minute."""
+        assert self.flood is not None
+        replies = []
+        if await self.flood.warn_now(inbound.channel, inbound.address):
+            _ = gettext_for(address.resident.language)
+            replies.append(
+                Reply(
+                    _(
+                        "Sta scrivendo molto in fretta. Aspetti un minuto, poi "
+                        "riprovi. I suoi messaggi non vanno persi."
+                    )
+                )
+            )
+        self._record(session, inbound, address, replies, None, deliver, now)
+        return Outcome(replies, language=address.resident.language)
 
     @staticmethod
     async def _forget(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import broadcasts
+from actions import broadcasts, residents
 from actions.db import SessionFactory, transaction
 from actions.errors import InvalidTransition
 from bot.notices import send_reminders
@@ -21,8 +21,10 @@ INTERVAL_SECONDS = 30
 REMINDER_HOURS = range(9, 20)
 
 
-async def run_due_jobs(sessions: SessionFactory, *, now: datetime, zone: ZoneInfo) -> None:
-    """Fan out the broadcasts whose time has come and send today's reminders."""
+async def run_due_jobs(
+    sessions: SessionFactory, *, now: datetime, zone: ZoneInfo, retention: timedelta
+) -> None:
+    """Fan out due broadcasts, send today's reminders, purge messages past retention."""
     async with transaction(sessions) as session:
         due = await broadcasts.due_broadcasts(session, now=now)
     for broadcast_id in due:
@@ -35,13 +37,17 @@ async def run_due_jobs(sessions: SessionFactory, *, now: datetime, zone: ZoneInf
     if now.astimezone(zone).hour in REMINDER_HOURS:
         async with transaction(sessions) as session:
             await send_reminders(session, now=now, zone=zone)
+    async with transaction(sessions) as session:
+        await residents.purge_messages(session, before=now - retention)
 
 
-async def run_jobs_forever(sessions: SessionFactory, zone: ZoneInfo, stop: asyncio.Event) -> None:
+async def run_jobs_forever(
+    sessions: SessionFactory, zone: ZoneInfo, retention: timedelta, stop: asyncio.Event
+) -> None:
     """Run the jobs every half minute until `stop` is set; a failing round is retried."""
     while not stop.is_set():
         try:
-            await run_due_jobs(sessions, now=datetime.now(UTC), zone=zone)
+            await run_due_jobs(sessions, now=datetime.now(UTC), zone=zone, retention=retention)
         except (SQLAlchemyError, OSError):
             log.exception("scheduled jobs failed; retrying")
         with contextlib.suppress(TimeoutError):

@@ -30,6 +30,14 @@ RATES: Mapping[str, Rates] = {
 }
 
 
+def rate_storage(redis_url: str | None, prefix: str) -> Storage:
+    """Counters in Redis when configured (shared by every process), else in this process."""
+    if not redis_url:
+        return MemoryStorage()
+    uri = "async+" + redis_url if not redis_url.startswith("async+") else redis_url
+    return RedisStorage(uri, implementation="redispy", key_prefix=prefix)
+
+
 class Budget:
     """Paces sends before they happen, not only after a 429 (the cause of long flood bans)."""
 
@@ -40,14 +48,7 @@ class Budget:
         rates: Mapping[str, Rates] = RATES,
         prefix: str = "portineria",
     ) -> None:
-        storage: Storage
-        if redis_url:
-            # Several processes (server, workers) draw on one budget only through Redis.
-            uri = "async+" + redis_url if not redis_url.startswith("async+") else redis_url
-            storage = RedisStorage(uri, implementation="redispy", key_prefix=prefix)
-        else:
-            storage = MemoryStorage()
-        self.storage = storage
+        self.storage = storage = rate_storage(redis_url, prefix)
         self.limiter = MovingWindowRateLimiter(storage)
         self.rates = rates
 

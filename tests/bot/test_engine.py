@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from actions.db import SessionFactory
-from actions.models import ChannelAddress, Subscription
+from actions.models import ChannelAddress, MessageLog, Subscription
 from bot.conversation import Conversations
+from bot.flood import FloodGuard
 from bot.messages import Inbound
 from nlu.types import NLU
 from tests.conftest import NOW, ROME
@@ -136,3 +137,19 @@ async def test_nonsense_and_empty_input_never_crash(resident: Resident) -> None:
     for text in ("", "   ", "🙂🙂🙂", "asdkjh qwe zzz", "x" * 5000, "\u202e\u0000"):
         replies = await resident.says(text)
         assert replies and replies[-1].options == MENU, text[:20]
+
+
+async def test_a_flood_is_slowed_without_slowing_others(
+    demo_sessions: SessionFactory, nlu: NLU
+) -> None:
+    conversations = Conversations(demo_sessions, nlu, ROME, flood=FloodGuard(per_minute=5))
+    flooder = Resident(conversations, NOW, address="+393330000001")
+    neighbour = Resident(conversations, NOW, address="+393330000002")
+    answered = [bool(await flooder.says(f"ciao {n}")) for n in range(9)]
+    assert answered == [True] * 5 + [True, False, False, False]
+    assert "Sta scrivendo molto in fretta." in flooder.text or not flooder.last
+    assert await neighbour.says("ciao")
+    async with demo_sessions() as session:
+        kept = await session.scalar(
+            select(func.count()).select_from(MessageLog).where(MessageLog.direction == "in"))
+        assert kept == 10  # nothing is lost

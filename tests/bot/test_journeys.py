@@ -47,7 +47,10 @@ async def test_report_a_need_by_digits(resident: Resident, demo_sessions: Sessio
         need = await session.scalar(select(Need))
         assert need is not None
         assert (need.category, need.quartiere, need.consent_contact) == (
-            "lighting", "Ospizio", True)
+            "lighting",
+            "Ospizio",
+            True,
+        )
         assert need.reference in resident.text
 
 
@@ -149,12 +152,14 @@ async def test_scheduled_broadcast_goes_out_when_due(demo_sessions: SessionFacto
     async with transaction(demo_sessions) as session:
         await load_demo_residents(session, count=12, now=NOW)
         broadcast = await broadcasts.create_broadcast(
-            session, texts={"it": "Festa sabato"}, now=NOW,
-            scheduled_at=NOW + timedelta(hours=1))
-    await run_due_jobs(demo_sessions, now=NOW, zone=ROME)
+            session, texts={"it": "Festa sabato"}, now=NOW, scheduled_at=NOW + timedelta(hours=1)
+        )
+    await run_due_jobs(demo_sessions, now=NOW, zone=ROME, retention=timedelta(days=365))
     async with demo_sessions() as session:
         assert (await broadcasts.statistics(session, broadcast_id=broadcast.id))["total"] == 0
-    await run_due_jobs(demo_sessions, now=NOW + timedelta(hours=2), zone=ROME)
+    await run_due_jobs(
+        demo_sessions, now=NOW + timedelta(hours=2), zone=ROME, retention=timedelta(days=365)
+    )
     async with demo_sessions() as session:
         assert (await broadcasts.statistics(session, broadcast_id=broadcast.id))["total"] == 12
 
@@ -175,3 +180,16 @@ async def test_my_data_then_forget_me(resident: Resident, demo_sessions: Session
         assert await session.scalar(select(ResidentRow.id)) is None
     await resident.says("ciao")  # a new start, as a stranger
     assert "Buongiorno" in resident.text
+
+
+async def test_messages_past_retention_are_purged(
+    resident: Resident, demo_sessions: SessionFactory
+) -> None:
+    await resident.says("ciao")
+    year = timedelta(days=365)
+    await run_due_jobs(demo_sessions, now=NOW + timedelta(days=30), zone=ROME, retention=year)
+    async with demo_sessions() as session:
+        assert await session.scalar(select(MessageLog.id)) is not None
+    await run_due_jobs(demo_sessions, now=NOW + timedelta(days=400), zone=ROME, retention=year)
+    async with demo_sessions() as session:
+        assert await session.scalar(select(MessageLog.id)) is None
