@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -70,3 +70,7 @@ def app_settings(request: Request) -> Settings:
 
 
 Config = Annotated[Settings, Depends(app_settings)]
+
+
+# Row ids as the database stores them: larger numbers are a 404, never an overflow.
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]

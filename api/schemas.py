@@ -104,3 +104,19 @@ class BroadcastStatus(BaseModel):
     failed: int
     skipped: int
     pending: int
+
+
+class Problem(BaseModel):
+    """What went wrong, in words."""
+
+    detail: str
+
+
+# The errors every staff route may answer, documented so clients (and schemathesis) know.
+ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"model": Problem, "description": "Bad request"},
+    401: {"model": Problem, "description": "Not logged in, or the token is not valid"},
+    403: {"model": Problem, "description": "The role does not allow it"},
+    404: {"model": Problem, "description": "Not found (or not visible to the caller)"},
+    409: {"model": Problem, "description": "Not possible in the current state"},
+}

@@ -7,11 +7,11 @@ from typing import Any
 from fastapi import APIRouter
 
 from actions import audit, broadcasts
-from api.deps import Config, Now, Session, Staff, require_role
-from api.schemas import BroadcastIn, BroadcastStatus
+from api.deps import Config, Id, Now, Session, Staff, require_role
+from api.schemas import ERRORS, BroadcastIn, BroadcastStatus
 from bot.broadcasts import preview as preview_of
 
-router = APIRouter(prefix="/api/broadcasts", tags=["broadcasts"])
+router = APIRouter(prefix="/api/broadcasts", tags=["broadcasts"], responses=ERRORS)
 ROLES = ("community_manager", "admin")
 
 
@@ -19,44 +19,67 @@ ROLES = ("community_manager", "admin")
 async def create(body: BroadcastIn, session: Session, user: Staff, now: Now) -> BroadcastStatus:
     require_role(user, *ROLES)
     created = await broadcasts.create_broadcast(
-        session, texts=dict(body.texts), quartiere=body.quartiere, language=body.language,
-        channel=body.channel, scheduled_at=body.scheduled_at,
+        session,
+        texts=dict(body.texts),
+        quartiere=body.quartiere,
+        language=body.language,
+        channel=body.channel,
+        scheduled_at=body.scheduled_at,
         whatsapp_content_sid=body.whatsapp_content_sid,
-        whatsapp_variables=body.whatsapp_variables, staff_id=user.id, now=now)
-    audit.record(session, staff_id=user.id, action="broadcast.create",
-                 target=f"broadcast:{created.id}", now=now)
+        whatsapp_variables=body.whatsapp_variables,
+        staff_id=user.id,
+        now=now,
+    )
+    audit.record(
+        session,
+        staff_id=user.id,
+        action="broadcast.create",
+        target=f"broadcast:{created.id}",
+        now=now,
+    )
     return BroadcastStatus(**await broadcasts.statistics(session, broadcast_id=created.id))
 
 
 @router.get("/{broadcast_id}", summary="Statistics of a broadcast")
-async def status(broadcast_id: int, session: Session, user: Staff) -> BroadcastStatus:
+async def status(broadcast_id: Id, session: Session, user: Staff) -> BroadcastStatus:
     require_role(user, *ROLES)
     return BroadcastStatus(**await broadcasts.statistics(session, broadcast_id=broadcast_id))
 
 
 @router.get("/{broadcast_id}/preview", summary="Reach per channel, SMS segments, WhatsApp")
 async def preview(
-    broadcast_id: int, session: Session, user: Staff, now: Now, settings: Config
+    broadcast_id: Id, session: Session, user: Staff, now: Now, settings: Config
 ) -> dict[str, Any]:
     require_role(user, *ROLES)
     broadcast = await broadcasts.broadcast_by_id(session, broadcast_id=broadcast_id)
-    return await preview_of(session, broadcast=broadcast, now=now,
-                            segment_cost=settings.sms_segment_cost)
+    return await preview_of(
+        session, broadcast=broadcast, now=now, segment_cost=settings.sms_segment_cost
+    )
 
 
 @router.post("/{broadcast_id}/send", summary="Fan out now")
-async def send(broadcast_id: int, session: Session, user: Staff, now: Now) -> BroadcastStatus:
+async def send(broadcast_id: Id, session: Session, user: Staff, now: Now) -> BroadcastStatus:
     require_role(user, *ROLES)
     await broadcasts.fan_out(session, broadcast_id=broadcast_id, now=now)
-    audit.record(session, staff_id=user.id, action="broadcast.send",
-                 target=f"broadcast:{broadcast_id}", now=now)
+    audit.record(
+        session,
+        staff_id=user.id,
+        action="broadcast.send",
+        target=f"broadcast:{broadcast_id}",
+        now=now,
+    )
     return BroadcastStatus(**await broadcasts.statistics(session, broadcast_id=broadcast_id))
 
 
 @router.post("/{broadcast_id}/cancel", summary="Stop: what is not sent yet is skipped")
-async def cancel(broadcast_id: int, session: Session, user: Staff, now: Now) -> BroadcastStatus:
+async def cancel(broadcast_id: Id, session: Session, user: Staff, now: Now) -> BroadcastStatus:
     require_role(user, *ROLES)
     await broadcasts.cancel_broadcast(session, broadcast_id=broadcast_id)
-    audit.record(session, staff_id=user.id, action="broadcast.cancel",
-                 target=f"broadcast:{broadcast_id}", now=now)
+    audit.record(
+        session,
+        staff_id=user.id,
+        action="broadcast.cancel",
+        target=f"broadcast:{broadcast_id}",
+        now=now,
+    )
     return BroadcastStatus(**await broadcasts.statistics(session, broadcast_id=broadcast_id))

@@ -7,11 +7,11 @@ from sqlalchemy import select
 
 from actions import audit, handoffs
 from actions.models import Handoff, MessageLog
-from api.deps import Now, Session, Staff
-from api.schemas import CloseIn, HandoffDetail, HandoffOut, MessageOut, ReplyIn, TransferIn
+from api.deps import Id, Now, Session, Staff
+from api.schemas import ERRORS, CloseIn, HandoffDetail, HandoffOut, MessageOut, ReplyIn, TransferIn
 from api.scope import ensure_handoff_visible, handoffs_visible
 
-router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
+router = APIRouter(prefix="/api/handoffs", tags=["handoffs"], responses=ERRORS)
 TRANSCRIPT_LENGTH = 30
 
 
@@ -26,7 +26,7 @@ async def list_handoffs(
 
 
 @router.get("/{handoff_id}", summary="One handoff with the recent transcript and media")
-async def get_handoff(handoff_id: int, session: Session, user: Staff) -> HandoffDetail:
+async def get_handoff(handoff_id: Id, session: Session, user: Staff) -> HandoffDetail:
     handoff = await _visible(session, handoff_id, user)
     messages = (
         await session.scalars(
@@ -41,7 +41,7 @@ async def get_handoff(handoff_id: int, session: Session, user: Staff) -> Handoff
 
 
 @router.post("/{handoff_id}/claim", summary="Take the conversation (the bot goes quiet)")
-async def claim(handoff_id: int, session: Session, user: Staff, now: Now) -> HandoffOut:
+async def claim(handoff_id: Id, session: Session, user: Staff, now: Now) -> HandoffOut:
     await _visible(session, handoff_id, user)
     handoff = await handoffs.claim(session, handoff_id=handoff_id, staff_id=user.id)
     audit.record(
@@ -52,7 +52,7 @@ async def claim(handoff_id: int, session: Session, user: Staff, now: Now) -> Han
 
 @router.post("/{handoff_id}/reply", summary="Answer the resident on their own channel")
 async def reply(
-    handoff_id: int, body: ReplyIn, session: Session, user: Staff, now: Now
+    handoff_id: Id, body: ReplyIn, session: Session, user: Staff, now: Now
 ) -> HandoffOut:
     handoff = await _visible(session, handoff_id, user)
     await handoffs.staff_reply(
@@ -65,7 +65,7 @@ async def reply(
 
 
 @router.post("/{handoff_id}/release", summary="Hand the conversation back to the bot")
-async def release(handoff_id: int, session: Session, user: Staff, now: Now) -> HandoffOut:
+async def release(handoff_id: Id, session: Session, user: Staff, now: Now) -> HandoffOut:
     await _visible(session, handoff_id, user)
     handoff = await handoffs.release(session, handoff_id=handoff_id, now=now)
     audit.record(
@@ -76,7 +76,7 @@ async def release(handoff_id: int, session: Session, user: Staff, now: Now) -> H
 
 @router.post("/{handoff_id}/close", summary="Close with an outcome")
 async def close(
-    handoff_id: int, body: CloseIn, session: Session, user: Staff, now: Now
+    handoff_id: Id, body: CloseIn, session: Session, user: Staff, now: Now
 ) -> HandoffOut:
     await _visible(session, handoff_id, user)
     handoff = await handoffs.close(session, handoff_id=handoff_id, outcome=body.outcome, now=now)
@@ -93,7 +93,7 @@ async def close(
 
 @router.post("/{handoff_id}/transfer", summary="Pass to another Casa or a colleague")
 async def transfer(
-    handoff_id: int, body: TransferIn, session: Session, user: Staff, now: Now
+    handoff_id: Id, body: TransferIn, session: Session, user: Staff, now: Now
 ) -> HandoffOut:
     await _visible(session, handoff_id, user)
     handoff = await handoffs.transfer(
@@ -110,7 +110,7 @@ async def transfer(
     return HandoffOut.model_validate(handoff)
 
 
-async def _visible(session: Session, handoff_id: int, user: Staff) -> Handoff:
+async def _visible(session: Session, handoff_id: Id, user: Staff) -> Handoff:
     handoff = await handoffs.handoff_by_id(session, handoff_id=handoff_id)
     ensure_handoff_visible(handoff, user)
     return handoff

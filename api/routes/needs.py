@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from actions import audit, needs
 from actions.models import Need
-from api.deps import Now, Session, Staff
-from api.schemas import NeedOut, NeedStatusIn
+from api.deps import Id, Now, Session, Staff
+from api.schemas import ERRORS, NeedOut, NeedStatusIn
 from api.scope import needs_visible
 from bot.notices import tell_need_status
 
-router = APIRouter(prefix="/api/needs", tags=["needs"])
+router = APIRouter(prefix="/api/needs", tags=["needs"], responses=ERRORS)
 
 
 @router.get("", summary="Needs the caller may see, newest first")
@@ -25,7 +25,7 @@ async def list_needs(session: Session, user: Staff, status: str | None = None) -
 
 @router.patch("/{need_id}", summary="Change a need's status; the resident is told")
 async def change_status(
-    need_id: int, body: NeedStatusIn, session: Session, user: Staff, now: Now
+    need_id: Id, body: NeedStatusIn, session: Session, user: Staff, now: Now
 ) -> NeedOut:
     visible = await session.scalar(needs_visible(select(Need).where(Need.id == need_id), user))
     if visible is None:
