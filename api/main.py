@@ -13,7 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from actions.errors import DomainError
 from api import console, operations, webhooks
 from api.routes import broadcasts, handoffs, needs
-from api.runtime import channels_running, open_store
+from api.runtime import channels_running, embedded_sender, jobs_running, open_store
 from api.settings import Settings
 
 
@@ -23,7 +23,10 @@ def create_app(settings: Settings, *, telegram_polling: bool = False) -> FastAPI
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with channels_running(app, settings, store, telegram_polling=telegram_polling):
+        async with (
+            channels_running(app, settings, store, telegram_polling=telegram_polling),
+            jobs_running(settings, store, here=embedded_sender(settings)),
+        ):
             yield
         await store.engine.dispose()
 

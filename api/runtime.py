@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,6 +20,7 @@ from bot.channels.budget import Budget
 from bot.channels.redaction import hide_in_logs
 from bot.conversation import Conversations
 from bot.flood import FloodGuard
+from bot.jobs import run_jobs_forever
 from bot.metrics import TimedNLU
 from bot.outbox import Sender
 from nlu.gazetteer import load_gazetteer, merge_names
@@ -159,7 +161,8 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     channels = build_channels(settings)
     store = open_store(settings)
     try:
-        await Sender(store.sessions, channels, Budget(settings.redis_url)).run_forever(stop)
+        async with jobs_running(settings, store, here=True):
+            await Sender(store.sessions, channels, Budget(settings.redis_url)).run_forever(stop)
     finally:
         for channel in channels.values():
             await channel.close()
@@ -181,3 +184,19 @@ async def set_telegram_webhook(settings: Settings) -> dict[str, object]:
     finally:
         await channel.close()
     return {"url": info.url, "pending_update_count": info.pending_update_count}
+
+
+@asynccontextmanager
+async def jobs_running(settings: Settings, store: Store, *, here: bool) -> AsyncIterator[None]:
+    """Run the scheduled jobs in this process while the block runs (when `here`)."""
+    if not here:
+        yield
+        return
+    stop = asyncio.Event()
+    retention = timedelta(days=settings.message_retention_days)
+    task = asyncio.create_task(run_jobs_forever(store.sessions, settings.zone, retention, stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.gather(task, return_exceptions=True)
