@@ -12,7 +12,7 @@ from bot.flows.menu import MENU_KEYS
 from bot.keywords import command_of, digit_of
 from bot.messages import Inbound, Reply
 from bot.state import ConversationState
-from nlu.types import FALLBACK_INTENT
+from nlu.types import FALLBACK_INTENT, Intent, NLUUnavailable, Parse
 
 # A conversation left for this long starts again from the menu: the resident has
 # forgotten the half-finished question, and so should the bot.
@@ -61,7 +61,11 @@ def _read(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> Turn:
     )
     # Inside a form the answer is free text for the form; elsewhere, ask the NLU.
     if command is None and number is None and text and not state.step and not ctx.held:
-        turn.parse = ctx.nlu.parse(text, now=ctx.now)
+        try:
+            turn.parse = ctx.nlu.parse(text, now=ctx.now)
+        except NLUUnavailable:
+            # Digits and commands still work; free text gets the menu until the NLU is back.
+            turn.parse = Parse(text, Intent(FALLBACK_INTENT, 1.0))
         # The first message long enough to tell sets the language; after that only the
         # resident changes it, so a short "ok" never flips an Arabic speaker to English.
         understood = turn.parse.intent.name != FALLBACK_INTENT

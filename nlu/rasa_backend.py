@@ -11,17 +11,22 @@ import httpx
 
 from nlu.entities import EntityExtractor
 from nlu.language import LanguageIdentifier
-from nlu.types import FALLBACK_INTENT, LANGUAGES, NEED_CATEGORIES, Entity, Gazetteer, Intent, Parse
+from nlu.types import (
+    FALLBACK_INTENT,
+    LANGUAGES,
+    NEED_CATEGORIES,
+    Entity,
+    Gazetteer,
+    Intent,
+    NLUUnavailable,
+    Parse,
+)
 
 # Entities the built-in extractors find on their own are kept only with their intent, as in
 # the built-in backend: "corso di inglese" names a topic, not a change of language.
 _ENTITY_INTENTS = {"need_category": "report_need", "language": "change_language"}
 # Rasa may already give these as codes (the training data annotates their values)
 _CODES = {"need_category": frozenset(NEED_CATEGORIES), "language": frozenset(LANGUAGES)}
-
-
-class NLUUnavailable(RuntimeError):
-    """The Rasa server cannot be reached or failed: the engine answers politely instead."""
 
 
 class RasaNLU:

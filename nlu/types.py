@@ -69,6 +69,10 @@ class Gazetteer:
     needs_cue: frozenset[str] = frozenset()
 
 
+class NLUUnavailable(RuntimeError):
+    """A remote NLU (the Rasa server) cannot be reached or failed: answer without it."""
+
+
 class NLU(Protocol):
     """Anything that parses a resident's message."""
 

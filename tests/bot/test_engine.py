@@ -12,9 +12,12 @@ from actions.models import ChannelAddress, MessageLog, Subscription
 from bot.conversation import Conversations
 from bot.flood import FloodGuard
 from bot.messages import Inbound
+from nlu.gazetteer import load_gazetteer
+from nlu.rasa_backend import RasaNLU
 from nlu.types import NLU
 from tests.conftest import NOW, ROME
 from tests.support.chat import Resident
+from tests.support.processes import free_port
 
 MENU = (
     "Eventi e attività",
@@ -153,3 +156,13 @@ async def test_a_flood_is_slowed_without_slowing_others(
         kept = await session.scalar(
             select(func.count()).select_from(MessageLog).where(MessageLog.direction == "in"))
         assert kept == 10  # nothing is lost
+
+
+async def test_an_nlu_outage_still_answers(demo_sessions: SessionFactory) -> None:
+    # The Rasa backend pointed at a port where no server listens.
+    down = RasaNLU(f"http://127.0.0.1:{free_port()}", gazetteer=load_gazetteer(), timeout=1)
+    resident = Resident(Conversations(demo_sessions, down, ROME), NOW)
+    await resident.says("quando apre la casa?")
+    assert resident.options == MENU
+    await resident.says("4")
+    assert "Quale Casa di Quartiere?" in resident.text
