@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/*.po))
 
-.PHONY: install run test lint catalogs extract update-catalogs compile-catalogs db demo-data chat rasa bench clean
+.PHONY: install chromium run test lint catalogs extract update-catalogs compile-catalogs db demo-data chat rasa bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,9 +45,13 @@ lint: install
 	$(BIN)/ruff check bot nlu actions api tests bench
 	$(BIN)/lint-imports
 
-test: install
+test: install chromium
 	$(BIN)/lint-imports
 	$(BIN)/pytest
+
+# The console's browser tests drive Debian's chromium through Playwright's Python package.
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
 chat: db
 	$(BIN)/portineria chat

@@ -98,7 +98,9 @@ async def export_resident(session: AsyncSession, *, resident_id: int) -> dict[st
         .order_by(HandoffNote.id)
     )
     return {
-        "resident": _plain(resident, "id language quartiere display_name consent_contact created_at"),
+        "resident": _plain(
+            resident, "id language quartiere display_name consent_contact created_at"
+        ),
         "addresses": [
             _plain(a, "channel address opted_out unreachable last_inbound_at")
             for a in resident.addresses
@@ -117,8 +119,11 @@ async def export_resident(session: AsyncSession, *, resident_id: int) -> dict[st
             )
         ],
         "bookings": [
-            {**_plain(b, "code status created_at"), "starts_at": _value(b.slot.starts_at),
-             "casa_id": b.slot.casa_id}
+            {
+                **_plain(b, "code status created_at"),
+                "starts_at": _value(b.slot.starts_at),
+                "casa_id": b.slot.casa_id,
+            }
             for b in await rows(
                 select(Booking)
                 .options(selectinload(Booking.slot))
@@ -160,8 +165,7 @@ async def erase_resident(session: AsyncSession, *, resident_id: int) -> Erased:
 
     async def count(model: type[Any]) -> int:
         return int(
-            await session.scalar(select(func.count()).where(model.resident_id == resident_id))
-            or 0
+            await session.scalar(select(func.count()).where(model.resident_id == resident_id)) or 0
         )
 
     erased = Erased(
@@ -187,4 +191,9 @@ async def erase_resident(session: AsyncSession, *, resident_id: int) -> Erased:
         .where(Resident.id == resident_id)
         .execution_options(synchronize_session=False)
     )
+    # The rows are gone: forget their loaded objects too, so no later flush touches them.
+    for loaded in list(session.identity_map.values()):
+        mine = loaded.id if isinstance(loaded, Resident) else getattr(loaded, "resident_id", None)
+        if mine == resident_id:
+            session.expunge(loaded)
     return erased

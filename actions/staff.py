@@ -94,10 +94,7 @@ async def authenticate(session: AsyncSession, *, email: str, password: str) -> S
     """The active account for this e-mail and password, or None (same cost either way)."""
     user = await session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
     if user is None:
-        try:
-            _hasher.verify(_UNKNOWN_USER_HASH, password)
-        except VerificationError:
-            pass
+        verify_password(StaffUser(password_hash=_UNKNOWN_USER_HASH), password)
         return None
     if not verify_password(user, password) or not user.active:
         return None

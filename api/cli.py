@@ -159,9 +159,11 @@ def telegram_set_webhook(
     settings = settings_or_exit()
     if not settings.telegram_token:
         raise fail("PORTINERIA_TELEGRAM_TOKEN is not set")
+    from telegram.error import TelegramError
+
     try:
         info = asyncio.run(set_telegram_webhook(settings))
-    except Exception as exc:  # noqa: BLE001 - any failure is one line for the operator
+    except TelegramError as exc:  # also unreachable API (NetworkError): one line
         raise fail(f"Telegram refused the webhook: {exc}") from None
     typer.echo(json.dumps(info) if as_json else f"webhook set: {info['url']}")
 

@@ -6,14 +6,16 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from actions.db import SessionFactory, transaction
 from actions.models import ChannelAddress
+from api.schemas import Problem
 from bot import claims
 from bot.channels import Channels
 from bot.channels.base import (
@@ -30,7 +32,15 @@ from bot.messages import Inbound
 from bot.outbox import Sender
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+# Documented, so providers' engineers (and schemathesis) know every answer.
+ANSWERS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "The body cannot be read; the reason is given"},
+    403: {"model": Problem, "description": "Bad signature or secret token: nothing was read"},
+    404: {"model": Problem, "description": "This channel is not configured"},
+    413: {"model": Problem, "description": "Body too large"},
+    503: {"model": Problem, "description": "Database unavailable: the provider retries"},
+}
+router = APIRouter(prefix="/webhooks", tags=["webhooks"], responses=ANSWERS)
 MAX_BODY = 1 << 20  # real updates are a few KB
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
@@ -52,10 +62,19 @@ async def telegram_webhook(request: Request) -> Response:
     runtime, channel = _channel(request, "telegram")
     parsed = await _read(request, runtime, channel)
     await _handle_or_503(runtime, parsed.event)
-    return JSONResponse(dict(parsed.answer) if parsed.answer else {"ok": True})
+    if parsed.answer:  # Telegram makes this Bot API call for us
+        return JSONResponse(dict(parsed.answer))
+    if isinstance(parsed.event, Ignored):
+        return JSONResponse({"ok": True, "ignored": parsed.event.reason})
+    return JSONResponse({"ok": True})
 
 
-@router.post("/twilio", summary="Twilio SMS and WhatsApp messages and status callbacks")
+@router.post(
+    "/twilio",
+    summary="Twilio SMS and WhatsApp messages and status callbacks",
+    response_class=Response,
+    responses={200: {"content": {"text/xml": {}}, "description": "An empty TwiML response"}},
+)
 async def twilio_webhook(request: Request) -> Response:
     """Check X-Twilio-Signature, handle the message or status; replies go through the outbox."""
     runtime, channel = _channel(request, "sms", "whatsapp")
@@ -128,17 +147,18 @@ async def handle_event(runtime: ChannelRuntime, event: Event) -> str:
 
 
 async def _mark_reachable(sessions: SessionFactory, inbound: Inbound) -> None:
-    # Whoever writes to us can be answered, even if a send to them once failed.
+    # Whoever writes to us can be answered, even if a send to them once failed. Read first:
+    # the write (a lock and a commit on SQLite) is needed once in a long while.
+    where = (
+        ChannelAddress.channel == inbound.channel,
+        ChannelAddress.address == inbound.address,
+        ChannelAddress.unreachable.is_(True),
+    )
+    async with sessions() as session:
+        if await session.scalar(select(ChannelAddress.id).where(*where)) is None:
+            return
     async with transaction(sessions) as session:
-        await session.execute(
-            update(ChannelAddress)
-            .where(
-                ChannelAddress.channel == inbound.channel,
-                ChannelAddress.address == inbound.address,
-                ChannelAddress.unreachable.is_(True),
-            )
-            .values(unreachable=False)
-        )
+        await session.execute(update(ChannelAddress).where(*where).values(unreachable=False))
 
 
 async def poll_telegram(runtime: ChannelRuntime, stop: asyncio.Event) -> None:

@@ -18,7 +18,7 @@ from actions.db import SessionFactory, transaction
 from actions.models import Delivery
 from bot import claims
 from bot.channels.base import Channel, Rendered
-from bot.channels.budget import Budget
+from bot.channels.budget import Budget, BudgetUnavailable
 from bot.channels.errors import (
     Misconfigured,
     OutsideWindow,
@@ -31,7 +31,7 @@ from bot.i18n import RTL_LANGUAGES
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)  # longer than any send; a dead sender's rows come back after it
-MAX_ATTEMPTS = 12  # with the backoff below: about 40 minutes of provider outage
+MAX_ATTEMPTS = 12  # with the backoff below: 20 to 40 minutes of provider outage
 MAX_AGE = timedelta(hours=24)  # a reply a day late helps nobody
 BACKOFF_BASE, BACKOFF_CAP = 2.0, 600.0
 
@@ -97,7 +97,7 @@ class Sender:
                 handled = await self.run_once()
             except (SQLAlchemyError, OSError):
                 log.exception("outbox: cannot reach the database; retrying in 5 s")
-                handled, self._wake = 0, asyncio.Event()
+                handled = 0
                 await asyncio.sleep(5)
             if handled == 0:
                 self._wake.clear()
@@ -138,7 +138,12 @@ class Sender:
         paused = self._paused.get(delivery.channel, 0.0) - time.monotonic()
         if paused > 0:
             return Outcome("pending", "provider asked to slow down", retry_in=paused)
-        wait = await self.budget.take(delivery.channel, delivery.address)
+        try:
+            wait = await self.budget.take(delivery.channel, delivery.address)
+        except BudgetUnavailable:
+            # Sending unpaced risks a flood ban; a few seconds' wait risks nothing.
+            log.warning("outbox: the rate budget (Redis) is unreachable; waiting")
+            return Outcome("pending", "rate budget unavailable", retry_in=5.0)
         if wait > 0:
             return Outcome("pending", None, retry_in=wait)
         return await self._send(channel, delivery, rendered)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
@@ -40,14 +41,21 @@ class Cascade:
         self.stages: Counter[str] = Counter()
         self.encoder_only = False  # for measurements: what the cascade saves
         self._recent: OrderedDict[str, Ranked] = OrderedDict()
+        # the C encoder keeps scratch buffers per model and the cache is an OrderedDict:
+        # one message at a time (a parse takes milliseconds)
+        self._lock = threading.Lock()
 
     def forget(self) -> None:
         """Empty the cache of recent texts."""
-        self._recent.clear()
+        with self._lock:
+            self._recent.clear()
 
     def rank(self, text: str) -> Ranked:
         """The ranking for one message (the same text twice costs one dictionary lookup)."""
-        key = clean(text)
+        with self._lock:
+            return self._rank(clean(text))
+
+    def _rank(self, key: str) -> Ranked:
         if (hit := self._recent.get(key)) is not None:
             self._recent.move_to_end(key)
             self.stages["cache"] += 1

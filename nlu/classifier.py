@@ -1,14 +1,11 @@
-"""Intent classifiers: linear SVMs with calibrated probabilities, a fast one and a full one.
+"""Intent classifiers: calibrated linear SVMs, a fast one (n-grams) and a full one (+ e5)."""
 
-The full model reads the sentence embedding next to the n-grams; the fast one only the
-n-grams, and answers alone when it is sure (see nlu/README.md for the measurements).
-"""
+# The fast model answers alone when it is sure (nlu/trainer.py chooses when); nlu/README.md
+# has the measurements.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,23 +17,22 @@ from sklearn.svm import LinearSVC
 
 from nlu.encoder import Encoder
 from nlu.features import NgramFeatures
-from nlu.normalize import clean, fold
-from nlu.trainingdata import Example
+from nlu.normalize import clean
 
 SVM_C = 0.3
 # the embedding is dense and unit-length, the n-grams many and sparse: weigh it up
 EMBEDDING_WEIGHT = 2.0
 FOLDS = 3
 DEFAULT_TEMPERATURE = 5.0
-# the fast model may answer alone where, out of fold, it is at most this much less accurate
-FAST_TOLERANCE = 0.01
 # long dictated messages: the encoder reads the start and the end (where requests are)
 ENCODER_HEAD, ENCODER_TAIL = 240, 120
 
 
 class CalibratedSVM:
-    """LinearSVC scores turned into probabilities by a softmax whose temperature is fitted
-    on out-of-fold scores (minimum log loss), so that 0.9 means right nine times in ten."""
+    """LinearSVC scores as probabilities: a softmax with a temperature fitted out of fold."""
+
+    # the temperature minimises the log loss of out-of-fold scores: 0.9 then means right
+    # about nine times in ten
 
     def __init__(self, c: float = SVM_C, *, folds: int = FOLDS) -> None:
         self.svm = LinearSVC(C=c)
@@ -44,11 +40,12 @@ class CalibratedSVM:
         self.temperature = DEFAULT_TEMPERATURE
         self.out_of_fold: np.ndarray | None = None
 
-    def fit(self, features: csr_matrix, labels: np.ndarray, pool: Executor) -> CalibratedSVM:
-        """Fit the SVM and its temperature; the fits run on the pool (liblinear frees the GIL)."""
+    def fit(self, features: csr_matrix, labels: np.ndarray, pool: Executor, *,
+            calibrate: bool = True) -> CalibratedSVM:
+        """Fit the SVM and (unless told to keep it) its temperature, on the pool's threads."""
         final = pool.submit(_fitted, self.svm.C, features, labels)
         folds = min(self.folds, int(np.unique(labels, return_counts=True)[1].min()))
-        if folds >= 2:
+        if calibrate and folds >= 2:
             splits = StratifiedKFold(folds, shuffle=True, random_state=0).split(features, labels)
             parts = [(test, pool.submit(_fitted, self.svm.C, features[train], labels[train]))
                      for train, test in splits]
@@ -97,9 +94,9 @@ class IntentModel:
     fast: CalibratedSVM
     full: CalibratedSVM
     fast_threshold: float
-    encoder_name: str
     exact: dict[str, str] = field(default_factory=dict)
     languages: CalibratedSVM | None = None
+    seen: frozenset[str] = frozenset()  # digests of the examples it was trained on
 
     def language(self, text: str) -> tuple[str, float]:
         """The training data's language closest to the text, with its probability."""
@@ -115,7 +112,7 @@ class IntentModel:
 
     def full_probabilities(self, text: str, encoder: Encoder) -> np.ndarray:
         """The full model's probabilities (embeds the text: the slow step)."""
-        row = _joined(encoder.encode([encoder_text(text)]), self.features.transform([text]))
+        row = joined(encoder.encode([encoder_text(text)]), self.features.transform([text]))
         return self.full.probabilities(row)[0]
 
 
@@ -127,56 +124,7 @@ def encoder_text(text: str) -> str:
     return f"{cleaned[:ENCODER_HEAD]} … {cleaned[-ENCODER_TAIL:]}"
 
 
-def train(examples: Sequence[Example], encoder: Encoder) -> IntentModel:
-    """Fit both models on the examples, and choose when the fast one may answer alone."""
-    texts = [e.text for e in examples]
-    labels = np.array([e.intent for e in examples])
-    features = NgramFeatures()
-    ngrams = features.fit_transform(texts)
-    embedded = encoder.encode([encoder_text(t) for t in texts])
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        fast = CalibratedSVM().fit(ngrams, labels, pool)
-        full = CalibratedSVM().fit(_joined(embedded, ngrams), labels, pool)
-        languages = _language_model(examples, ngrams, pool)
-    threshold = _fast_threshold(fast, full, labels)
-    fast.out_of_fold = full.out_of_fold = None  # only needed to choose the threshold
-    return IntentModel(features, fast, full, threshold, encoder.name, _exact_matches(examples),
-                       languages)
-
-
-def _language_model(examples: Sequence[Example], ngrams: csr_matrix,
-                    pool: Executor) -> CalibratedSVM | None:
-    # residents' words ("spid", "cmq", "mersi") fool general detectors; the data knows them
-    rows = [i for i, e in enumerate(examples) if e.language]
-    languages = np.array([examples[i].language for i in rows])
-    if len(set(languages)) < 2:
-        return None
-    # seven well-separated classes: two folds calibrate it well enough, and save a second
-    return CalibratedSVM(folds=2).fit(ngrams[rows], languages, pool)
-
-
-def _joined(embedded: np.ndarray, ngrams: csr_matrix) -> csr_matrix:
+def joined(embedded: np.ndarray, ngrams: csr_matrix) -> csr_matrix:
     return hstack([csr_matrix(embedded * EMBEDDING_WEIGHT), ngrams], format="csr")
 
 
-def _fast_threshold(fast: CalibratedSVM, full: CalibratedSVM, labels: np.ndarray) -> float:
-    # the lowest confidence at which the fast model, out of fold, is about as right as the
-    # full one on the same messages: below it, the encoder earns its milliseconds
-    if fast.out_of_fold is None or full.out_of_fold is None:
-        return 1.01
-    truth = np.searchsorted(fast.classes, labels)
-    fast_ok = fast.out_of_fold.argmax(1) == truth
-    full_ok = full.out_of_fold.argmax(1) == truth
-    confidence = fast.out_of_fold.max(1)
-    for threshold in np.arange(0.5, 1.0, 0.025):
-        accepted = confidence >= threshold
-        if accepted.any() and fast_ok[accepted].mean() >= full_ok[accepted].mean() - FAST_TOLERANCE:
-            return float(threshold)
-    return 1.01
-
-
-def _exact_matches(examples: Sequence[Example]) -> dict[str, str]:
-    seen: dict[str, set[str]] = {}
-    for example in examples:
-        seen.setdefault(fold(example.text), set()).add(example.intent)
-    return {text: intents.pop() for text, intents in seen.items() if len(intents) == 1}

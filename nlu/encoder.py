@@ -82,7 +82,6 @@ class CachedEncoder:
         self.dim = inner.dim
         self.path = cache_dir / f"embeddings-{_digest(inner.name)[:12]}.npz"
         self._vectors: dict[str, np.ndarray] = self._read()
-        self.misses = 0
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors from the store, computing (and saving) only the texts it has not seen."""
@@ -91,7 +90,6 @@ class CachedEncoder:
         if todo:
             fresh = self.inner.encode(list(todo.values()))
             self._vectors.update(zip(todo, fresh, strict=True))
-            self.misses += len(todo)
             self._write()
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         for row, key in enumerate(keys):

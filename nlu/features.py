@@ -40,8 +40,7 @@ class NgramFeatures:
                       format="csr")
 
     def looks_like_noise(self, text: str) -> bool:
-        """True for keyboard mashing ("zzzz", "asdfgh") and endless strings: no known word and
-        character sequences the training data never showed."""
+        """True for keyboard mashing ("zzzz", "asdfgh") and endless strings of one word."""
         folded = fold(text)
         if any("\u3400" <= c <= "\u9fff" for c in folded):
             return False  # Chinese has no spaces between words: leave it to the models

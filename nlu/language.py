@@ -22,8 +22,7 @@ Scorer = Callable[[str], tuple[str, float]]
 
 
 class LanguageIdentifier:
-    """Script shortcuts for ar/zh/uk, then a domain scorer if given, then lingua (restricted
-    to it/en/ro/sq) for Latin text."""
+    """Script shortcuts (ar/zh/uk), then the domain scorer, then lingua for it/en/ro/sq."""
 
     def __init__(self, *, low_accuracy: bool = False, scorer: Scorer | None = None) -> None:
         builder = LanguageDetectorBuilder.from_languages(*_LATIN)

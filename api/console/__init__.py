@@ -11,6 +11,7 @@ from fastapi.responses import PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from actions.errors import InvalidTransition
 from api.console import auditlog, auth, handoff, inbox, needs, overview, residents, schedule
 from api.console.web import TEMPLATES, ActionFailed, LoginRequired, flash, redirect
 
@@ -37,7 +38,11 @@ async def _login_required(request: Request, _exc: Exception) -> Response:
 
 async def _action_failed(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ActionFailed)
-    flash(request, f"Non fatto: {exc}", "error")
+    # The actions speak English to developers; staff get the gist in Italian, detail after.
+    if isinstance(exc.__cause__, InvalidTransition):
+        flash(request, f"Non fatto: lo stato è cambiato nel frattempo ({exc}).", "error")
+    else:
+        flash(request, f"Non fatto: {exc}", "error")
     return redirect(exc.back)
 
 

@@ -67,7 +67,8 @@ async def logout(request: Request, session: Session, now: Now) -> RedirectRespon
     staff_id = request.session.get(SESSION_STAFF)
     user = await session.get(StaffUser, staff_id) if isinstance(staff_id, int) else None
     if user is not None:
-        audit.record(session, staff_id=user.id, action="staff.logout", target=_target(user), now=now)
+        target = _target(user)
+        audit.record(session, staff_id=user.id, action="staff.logout", target=target, now=now)
     request.session.clear()
     return redirect("/console/login")
 

@@ -145,6 +145,6 @@ def _next_nice(value: int) -> int:
 
 
 def _ticks(top_value: int) -> tuple[int, ...]:
-    """0, the middle (when whole) and the top of the scale."""
-    middle = top_value // 2 if top_value % 2 == 0 and top_value > 1 else None
-    return tuple(v for v in (0, middle, top_value) if v is not None)
+    """Whole numbers from 0 to the top of the scale, at most six of them."""
+    step = max(1, top_value // 5)
+    return tuple(range(0, top_value + 1, step))

@@ -67,9 +67,10 @@ async def conversation(
         resident=resident,
         casa=casa,
         live_html=await render_live(session, handoff, clock_of(request)),
-        notes=[(note, names.get(note.staff_id or 0, "—")) for note in await notes.notes_of(
-            session, handoff_id=handoff.id
-        )],
+        notes=[
+            (note, names.get(note.staff_id or 0, "—"))
+            for note in await notes.notes_of(session, handoff_id=handoff.id)
+        ],
         case=await places.list_case(session),
         colleagues=[c for c in colleagues if c.id != user.id],
         held_by_other=handoff.claimed_by_staff_id not in (None, user.id),
@@ -140,8 +141,14 @@ def _here(handoff_id: int) -> str:
     return f"/console/handoffs/{handoff_id}"
 
 
-def _record(session: AsyncSession, user: StaffUser, action: str, handoff_id: int, now: datetime,
-            **detail: object) -> None:
+def _record(
+    session: AsyncSession,
+    user: StaffUser,
+    action: str,
+    handoff_id: int,
+    now: datetime,
+    **detail: object,
+) -> None:
     audit.record(
         session,
         staff_id=user.id,
@@ -156,7 +163,7 @@ def _record(session: AsyncSession, user: StaffUser, action: str, handoff_id: int
 async def claim(
     handoff_id: int, user: ConsoleStaff, session: Session, now: Now
 ) -> RedirectResponse:
-    """"Prendo io": the bot goes quiet and relays."""
+    """ "Prendo io": the bot goes quiet and relays."""
     await visible_handoff(session, handoff_id, user)
     with failing_back(_here(handoff_id)):
         await handoffs.claim(session, handoff_id=handoff_id, staff_id=user.id)

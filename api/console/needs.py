@@ -90,9 +90,7 @@ async def change_status(
     return redirect(back)
 
 
-def _row(
-    request: Request, user: ConsoleStaff, need: Need, back: str, **extra: str
-) -> HTMLResponse:
+def _row(request: Request, user: ConsoleStaff, need: Need, back: str, **extra: str) -> HTMLResponse:
     return partial(
         request, "_need_row.html", need=need, transitions=needs.TRANSITIONS, back=back, **extra
     )

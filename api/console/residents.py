@@ -62,16 +62,18 @@ async def resident(
 
 
 @router.post("/{resident_id}/export")
-async def export(
-    resident_id: int, user: ConsoleStaff, session: Session, now: Now
-) -> Response:
+async def export(resident_id: int, user: ConsoleStaff, session: Session, now: Now) -> Response:
     """Everything stored about the resident, as a JSON file to hand over."""
     require_role(user, "admin")
     await _resident(session, resident_id)
     data = await privacy.export_resident(session, resident_id=resident_id)
     audit.record(
-        session, staff_id=user.id, action="resident.export", target=f"resident:{resident_id}",
-        now=now, detail={"via": "console"},
+        session,
+        staff_id=user.id,
+        action="resident.export",
+        target=f"resident:{resident_id}",
+        now=now,
+        detail={"via": "console"},
     )
     return Response(
         json.dumps({"exported_at": now.isoformat(), **data}, ensure_ascii=False, indent=2),
@@ -101,8 +103,12 @@ async def erase(
     erased = await privacy.erase_resident(session, resident_id=resident_id)
     # Only numbers in the log: the point is that nothing about the person is left.
     audit.record(
-        session, staff_id=user.id, action="resident.erase", target=f"resident:{resident_id}",
-        now=now, detail={"via": "console", **erased.__dict__},
+        session,
+        staff_id=user.id,
+        action="resident.erase",
+        target=f"resident:{resident_id}",
+        now=now,
+        detail={"via": "console", **erased.__dict__},
     )
     flash(
         request,

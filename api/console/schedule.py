@@ -36,10 +36,17 @@ def _today(request: Request, now: datetime) -> datetime:
     return datetime.combine(now.astimezone(zone).date(), time(), tzinfo=zone)
 
 
-def _record(session: AsyncSession, user: StaffUser, action: str, target: str, now: datetime,
-            **detail: Any) -> None:
-    audit.record(session, staff_id=user.id, action=action, target=target, now=now,
-                 detail={"via": "console", **detail})
+def _record(
+    session: AsyncSession, user: StaffUser, action: str, target: str, now: datetime, **detail: Any
+) -> None:
+    audit.record(
+        session,
+        staff_id=user.id,
+        action=action,
+        target=target,
+        now=now,
+        detail={"via": "console", **detail},
+    )
 
 
 async def _found(work: Any) -> Any:
@@ -76,9 +83,13 @@ async def edit_event(
     ensure_casa_visible(event.casa_id, user)
     clock = clock_of(request)
     values = {
-        "casa_id": event.casa_id, "title": event.title, "topic": event.topic,
-        "day": clock.date_input(event.starts_at), "start": clock.time_input(event.starts_at),
-        "end": clock.time_input(event.ends_at), "description": event.description,
+        "casa_id": event.casa_id,
+        "title": event.title,
+        "topic": event.topic,
+        "day": clock.date_input(event.starts_at),
+        "start": clock.time_input(event.starts_at),
+        "end": clock.time_input(event.ends_at),
+        "description": event.description,
         "accessibility": event.accessibility,
     }
     return _event_form(request, user, await _case(session, user), event.id, values)
@@ -93,8 +104,15 @@ def _event_form(
     error: str | None = None,
 ) -> HTMLResponse:
     return page(
-        request, "event_form.html", user, status_code=400 if error else 200, case=case,
-        event_id=event_id, values=values, topics=schedule.TOPICS, error=error,
+        request,
+        "event_form.html",
+        user,
+        status_code=400 if error else 200,
+        case=case,
+        event_id=event_id,
+        values=values,
+        topics=schedule.TOPICS,
+        error=error,
     )
 
 
@@ -227,8 +245,10 @@ async def edit_slot(
     ensure_casa_visible(slot.casa_id, user)
     clock = clock_of(request)
     values = {
-        "casa_id": slot.casa_id, "day": clock.date_input(slot.starts_at),
-        "start": clock.time_input(slot.starts_at), "seats": slot.seats,
+        "casa_id": slot.casa_id,
+        "day": clock.date_input(slot.starts_at),
+        "start": clock.time_input(slot.starts_at),
+        "seats": slot.seats,
     }
     return _slot_form(request, user, await _case(session, user), slot, values)
 
@@ -242,8 +262,15 @@ def _slot_form(
     error: str | None = None,
 ) -> HTMLResponse:
     return page(
-        request, "slot_form.html", user, status_code=400 if error else 200, case=case,
-        slot=slot, values=values, error=error, max_seats=schedule.MAX_SEATS,
+        request,
+        "slot_form.html",
+        user,
+        status_code=400 if error else 200,
+        case=case,
+        slot=slot,
+        values=values,
+        error=error,
+        max_seats=schedule.MAX_SEATS,
     )
 
 
@@ -303,8 +330,16 @@ async def update_slot(
         )
         for b in moved
     ]
-    _record(session, user, "slot.update", f"slot:{slot_id}", now, seats=seats,
-            starts_at=slot.starts_at.isoformat(), residents_told=sum(told))
+    _record(
+        session,
+        user,
+        "slot.update",
+        f"slot:{slot_id}",
+        now,
+        seats=seats,
+        starts_at=slot.starts_at.isoformat(),
+        residents_told=sum(told),
+    )
     flash(request, f"Sessione SPID salvata. Residenti avvisati: {sum(told)} su {len(moved)}.")
     return redirect(SLOTS)
 
@@ -323,7 +358,14 @@ async def cancel_slot(
         await tell_slot_change(session, booking=b, slot=slot, cancelled=True, now=now, zone=zone)
         for b in cancelled
     ]
-    _record(session, user, "slot.cancel", f"slot:{slot_id}", now,
-            bookings=len(cancelled), residents_told=sum(told))
+    _record(
+        session,
+        user,
+        "slot.cancel",
+        f"slot:{slot_id}",
+        now,
+        bookings=len(cancelled),
+        residents_told=sum(told),
+    )
     flash(request, f"Sessione SPID annullata. Residenti avvisati: {sum(told)} su {len(cancelled)}.")
     return redirect(SLOTS)

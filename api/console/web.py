@@ -21,6 +21,16 @@ from api.settings import Settings
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 SESSION_STAFF = "staff_id"
+# Only the console's own scripts, styles and connections; no framing (clickjacking).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
 SESSION_FLASH = "flash"
 
 LABELS: dict[str, dict[str, str]] = {
@@ -214,6 +224,7 @@ def page(
             **context,
         },
         status_code=status_code,
+        headers=SECURITY_HEADERS,
     )
 
 
@@ -223,6 +234,7 @@ def partial(request: Request, name: str, **context: Any) -> HTMLResponse:
         request,
         name,
         {"csrf_token": csrf_token(request), "clock": clock_of(request), **context},
+        headers=SECURITY_HEADERS,
     )
 
 

@@ -81,7 +81,7 @@ train() {
     fi
     examples="$(grep -rhcE '^\s+- ' "$PROJECT/data" | awk '{n += $1} END {print n + 0}')"
     [[ "$examples" -gt 0 ]] || die "no NLU training data under $DATA"
-    say "training DIET on $examples examples (log: $PROJECT/train.log; ~15-40 min on 2 cores)"
+    say "training DIET on $examples examples (log: $PROJECT/train.log; ~30-60 min on 2 busy cores)"
     started="$(date +%s)"
     (cd "$PROJECT" && "$VENV/bin/rasa" train nlu --config config.yml --nlu data \
         --out models --fixed-model-name "${model%.tar.gz}" > train.log 2>&1) \
@@ -121,7 +121,12 @@ stop() {
 serve() {
     local model pid
     model="${MODEL:-$(model_name)}"
-    [[ -f "$PROJECT/models/$model" ]] || die "no trained model for the current data: run 'bash nlu/rasa/setup.sh train'"
+    if [[ ! -f "$PROJECT/models/$model" ]]; then
+        # `serve` alone: rather the newest model than none (training takes most of an hour)
+        model="$(ls -t "$PROJECT"/models/nlu-*.tar.gz 2>/dev/null | head -n 1 | xargs -r basename)"
+        [[ -n "$model" ]] || die "no trained model: run 'bash nlu/rasa/setup.sh train'"
+        say "warning: the data changed since $model was trained: 'setup.sh train' to catch up"
+    fi
     if pid="$(server_pid)"; then
         if [[ "$(served_model)" == "$model" ]]; then
             say "Rasa server already running (pid $pid) with $model"
@@ -132,17 +137,24 @@ serve() {
     elif curl -sf --max-time 2 "$URL/" >/dev/null; then
         die "port $PORT already answers and is not our server: stop it or set RASA_PORT"
     fi
+    rm -f "$PIDFILE"
     say "starting rasa run --enable-api on $URL (log: $PROJECT/server.log)"
-    # setsid: the server outlives make and the shell that started it
-    (cd "$PROJECT" && setsid nohup "$VENV/bin/rasa" run --enable-api -m "models/$model" \
-        -i "$HOST" -p "$PORT" --log-file server.log > server.out 2>&1 < /dev/null 9>&- &
-        echo $! > "$PIDFILE")
-    for _ in $(seq 180); do
+    # setsid: the server outlives make and the shell that started it; setsid may fork, so the
+    # server writes its own pid (exec keeps it) rather than us guessing it from $!
+    # (and the server must not inherit the lock on fd 9)
+    (
+        cd "$PROJECT"
+        MODEL_FILE="models/$model" setsid bash -c 'echo $$ > server.pid;
+            exec "$0" run --enable-api -m "$MODEL_FILE" -i "$1" -p "$2" --log-file server.log' \
+            "$VENV/bin/rasa" "$HOST" "$PORT" > server.out 2>&1 < /dev/null &
+    ) 9>&-
+    for _ in $(seq 50); do [[ -s "$PIDFILE" ]] && break; sleep 0.2; done
+    for _ in $(seq 300); do
         if [[ "$(served_model)" == "$model" ]]; then print_url; return; fi
         server_pid >/dev/null || { tail -n 30 "$PROJECT/server.out" >&2; die "the Rasa server exited"; }
         sleep 1
     done
-    die "the Rasa server did not load the model in 180 s (see $PROJECT/server.log)"
+    die "the Rasa server did not load the model in 300 s (see $PROJECT/server.log)"
 }
 
 print_url() {

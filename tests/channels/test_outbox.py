@@ -258,3 +258,38 @@ async def test_status_callbacks_move_forward_only(
     assert row.status == "delivered"
     async with transaction(sessions) as session:
         assert await claims.apply_status(session, DeliveryStatus("SM" + "0" * 32, "sent")) is None
+
+
+async def test_without_its_budget_the_sender_waits_rather_than_send_unpaced(
+    sessions: SessionFactory, channels: Channels, fake_telegram: FakeTelegram
+) -> None:
+    await _queue(sessions, await _address(sessions, "telegram", "42"), "uno")
+    sender = Sender(sessions, channels, Budget("redis://127.0.0.1:1/0"))  # nobody listens
+    assert await sender.run_once() == 1
+    [row] = await _rows(sessions)
+    assert (row.status, row.error, row.attempts) == ("pending", "rate budget unavailable", 0)
+    assert fake_telegram.calls("sendMessage") == []
+
+
+async def test_a_broadcast_never_goes_faster_than_thirty_a_second(
+    sessions: SessionFactory, channels: Channels, fake_telegram: FakeTelegram
+) -> None:
+    async with transaction(sessions) as session:
+        now = datetime.now(UTC)
+        for n in range(75):
+            entry = ChannelAddress(
+                channel="telegram",
+                address=str(10_000 + n),
+                resident=Resident(created_at=now),
+                last_inbound_at=now,
+            )
+            session.add(entry)
+            await session.flush()
+            enqueue(session, address=entry, payload={"text": "Festa"}, kind="broadcast", now=now)
+    sender = Sender(sessions, channels, Budget(), batch=32)
+    await _until(sender, _settled(sessions), timeout=20)
+    times = sorted(c.at for c in fake_telegram.calls("sendMessage"))
+    assert len(times) == 75
+    busiest = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
+    assert busiest <= 30  # Telegram's limit, counted where Telegram counts: on arrival
+    assert times[-1] - times[0] >= 2.0  # 75 at 25 a second

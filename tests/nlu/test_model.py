@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from nlu import trainer
 from nlu.model import fingerprint, load_or_train
 from tests.nlu.fakes import HashingEncoder
 
@@ -41,20 +42,38 @@ def test_the_fingerprint_follows_the_data(data_dir: Path) -> None:
     assert fingerprint(data_dir, "enc") != before
 
 
-def test_a_change_of_data_retrains_embedding_only_the_new_text(data_dir: Path,
-                                                              tmp_path: Path) -> None:
+def test_a_change_of_data_retrains_embedding_only_the_new_text(
+    data_dir: Path, tmp_path: Path
+) -> None:
     encoder = HashingEncoder()
     cache = tmp_path / "cache"
     model, trained = load_or_train(data_dir, cache, encoder)
     assert trained and model.exact["ciao"] == "greet"
     assert load_or_train(data_dir, cache, encoder)[1] is False
     embedded = len(encoder.embedded)
-    (data_dir / "it" / "nlu.yml").write_text(DATA + "    - spid per mio marito\n",
-                                              encoding="utf-8")
-    model, trained = load_or_train(data_dir, cache, encoder)
-    assert trained
+    (data_dir / "it" / "nlu.yml").write_text(DATA + "    - spid per mio marito\n", encoding="utf-8")
+    retrained, trained = load_or_train(data_dir, cache, encoder)
+    assert trained and retrained.exact["spid per mio marito"] == "book_spid"
     assert encoder.embedded[embedded:] == ["spid per mio marito"]
     assert len(list(cache.glob("intent-model-*.pkl"))) == 1
+    # a few examples more: the calibration carries over, only the SVMs are fitted again
+    assert retrained.full.temperature == model.full.temperature
+    assert retrained.fast_threshold == model.fast_threshold
+
+
+def test_a_new_intent_calibrates_again(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    encoder = HashingEncoder()
+    load_or_train(data_dir, tmp_path / "cache", encoder)
+    calls: list[int] = []
+    original = trainer._fast_threshold
+    monkeypatch.setattr(trainer, "_fast_threshold", lambda *a: calls.append(1) or original(*a))
+    extra = "- intent: thank\n  examples: |\n    - grazie\n    - grazie mille\n"
+    (data_dir / "it" / "nlu.yml").write_text(DATA + extra, encoding="utf-8")
+    model, trained = load_or_train(data_dir, tmp_path / "cache", encoder)
+    assert trained and calls == [1]
+    assert list(model.full.classes) == ["book_spid", "greet", "thank"]
 
 
 def test_no_examples_is_an_error(tmp_path: Path) -> None:

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 import pytest
+import redis.asyncio
 from sqlalchemy import func, select
 
-from actions.db import SessionFactory
+from actions.db import SessionFactory, transaction
+from actions.demo import load_demo
 from actions.models import (
     Booking,
     ChannelAddress,
@@ -24,13 +29,21 @@ from actions.models import (
     Need,
     Resident,
 )
+from api.main import create_app
 from api.runtime import build_channels
 from api.settings import Settings
+from api.webhooks import ChannelRuntime
 from bot.channels import Channels
+from bot.channels.budget import Budget
+from bot.conversation import Conversations
+from bot.outbox import Sender
+from nlu.types import NLU
+from tests.conftest import ROME
 from tests.fakes.telegram import TOKEN, FakeTelegram
 from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, SMS_FROM, WHATSAPP_FROM, FakeTwilio, sign
 
 PUBLIC_URL = "https://portineria.example.org"
+REDIS_URL = "redis://127.0.0.1:6379/0"
 TELEGRAM_SECRET = "s3cret-token_for-tests"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TABLES = (Resident, ChannelAddress, Conversation, MessageLog, Delivery, Handoff, Need, Booking)
@@ -48,6 +61,41 @@ def fake_twilio() -> Iterator[FakeTwilio]:
     """The fake Twilio API, running."""
     with FakeTwilio() as server:
         yield server
+
+
+@dataclass
+class Harness:
+    """The app with every channel on the fakes; the sender is driven by the test."""
+
+    hooks: Webhooks
+    sessions: SessionFactory
+    sender: Sender
+    telegram: FakeTelegram
+    twilio: FakeTwilio
+
+
+@pytest.fixture
+async def harness(
+    database: tuple[str, str | None],
+    sessions: SessionFactory,
+    nlu: NLU,
+    fake_telegram: FakeTelegram,
+    fake_twilio: FakeTwilio,
+) -> AsyncIterator[Harness]:
+    # The routes read the real clock, so the demo is loaded at the real "now".
+    async with transaction(sessions) as session:
+        await load_demo(session, now=datetime.now(UTC), zone=ROME)
+    settings = channel_settings(database, fake_telegram, fake_twilio)
+    app = create_app(settings)
+    channels = build_channels(settings)
+    sender = Sender(sessions, channels, Budget())
+    conversations = Conversations(sessions, nlu, ROME)
+    app.state.channels = ChannelRuntime(channels, conversations, sender, sessions, PUBLIC_URL)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
+        yield Harness(Webhooks(client), sessions, sender, fake_telegram, fake_twilio)
+    for channel in channels.values():
+        await channel.close()
 
 
 def channel_settings(
@@ -92,6 +140,7 @@ class Webhooks:
     """Posts to the webhook routes as Telegram and Twilio do, signed unless told otherwise."""
 
     client: httpx.AsyncClient
+    public_url: str = PUBLIC_URL
     timings: list[float] = field(default_factory=list)
 
     async def telegram(
@@ -108,7 +157,7 @@ class Webhooks:
         self, fields: dict[str, str] | bytes, *, signature: str | None = None
     ) -> httpx.Response:
         """POST /webhooks/twilio as a signed form (the signature over PUBLIC_URL)."""
-        url = PUBLIC_URL + "/webhooks/twilio"
+        url = self.public_url + "/webhooks/twilio"
         if isinstance(fields, bytes):
             body, signed = fields, sign(url, {})
         else:
@@ -120,17 +169,10 @@ class Webhooks:
         return await self._post("/webhooks/twilio", body, headers)
 
     async def _post(self, path: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
+        started = time.perf_counter()
         answer = await self.client.post(path, content=body, headers=headers)
-        self.timings.append(answer.elapsed.total_seconds() if _has_elapsed(answer) else 0.0)
+        self.timings.append(time.perf_counter() - started)
         return answer
-
-
-def _has_elapsed(answer: httpx.Response) -> bool:
-    try:
-        answer.elapsed  # noqa: B018 - set only once the body was read
-    except RuntimeError:
-        return False
-    return True
 
 
 async def row_counts(sessions: SessionFactory) -> dict[str, int]:
@@ -173,3 +215,128 @@ def load_cases() -> list[Case]:
             )
         )
     return cases
+
+
+TELEGRAM_USER = {
+    "id": 391234567,
+    "is_bot": False,
+    "first_name": "Giulia",
+    "language_code": "it",
+}
+
+
+@dataclass
+class TelegramResident:
+    """A resident on Telegram: types, presses buttons, reads what the fake Bot API received."""
+
+    hooks: Webhooks
+    fake: FakeTelegram
+    chat_id: int = 391234567
+    update_id: int = 900000000
+    seen: int = 0
+
+    def _next(self) -> int:
+        self.update_id += 1
+        return self.update_id
+
+    def _chat(self) -> dict[str, Any]:
+        return {"id": self.chat_id, "first_name": "Giulia", "type": "private"}
+
+    async def says(self, text: str) -> httpx.Response:
+        """Send a text message."""
+        message = {
+            "message_id": self.update_id % 10000,
+            "date": 1795593600,
+            "from": {**TELEGRAM_USER, "id": self.chat_id},
+            "chat": self._chat(),
+            "text": text,
+        }
+        self.last_update = {"update_id": self._next(), "message": message}
+        return await self.hooks.telegram(self.last_update)
+
+    async def presses(self, label: str) -> httpx.Response:
+        """Press the button of the last message whose label contains `label`."""
+        message = self.received()[-1]
+        buttons = [row[0] for row in json.loads(message["reply_markup"])["inline_keyboard"]]
+        [button] = [b for b in buttons if label in b["text"]]
+        query = {
+            "id": f"cq{self.update_id}",
+            "from": {**TELEGRAM_USER, "id": self.chat_id},
+            "chat_instance": "-28763234374647",
+            "data": button["callback_data"],
+            "message": {
+                "message_id": 1,
+                "date": 1795593600,
+                "chat": self._chat(),
+                "text": message["text"],
+            },
+        }
+        self.last_update = {"update_id": self._next(), "callback_query": query}
+        return await self.hooks.telegram(self.last_update)
+
+    def received(self) -> list[dict[str, str]]:
+        """Every message the bot sent to this chat."""
+        return [m for m in self.fake.sent() if m["chat_id"] == str(self.chat_id)]
+
+    def new(self) -> list[dict[str, str]]:
+        """The messages sent since the last call."""
+        messages = self.received()
+        fresh, self.seen = messages[self.seen :], len(messages)
+        return fresh
+
+
+@dataclass
+class SmsResident:
+    """A resident on SMS: texts through the Twilio webhook, reads what the fake Twilio got."""
+
+    hooks: Webhooks
+    fake: FakeTwilio
+    number: str = "+393331234567"
+    sent: int = 0
+    seen: int = 0
+
+    async def says(self, text: str) -> httpx.Response:
+        """Send one SMS."""
+        self.sent += 1
+        self.last_fields = {
+            "MessageSid": f"SM{self.sent:032x}",
+            "SmsSid": f"SM{self.sent:032x}",
+            "AccountSid": ACCOUNT_SID,
+            "From": self.number,
+            "To": SMS_FROM,
+            "Body": text,
+            "NumMedia": "0",
+            "SmsStatus": "received",
+            "ApiVersion": "2010-04-01",
+        }
+        return await self.hooks.twilio(self.last_fields)
+
+    def received(self) -> list[dict[str, str]]:
+        """Every SMS the bot sent to this number."""
+        return [m for m in self.fake.created() if m["To"] == self.number]
+
+    def new(self) -> list[dict[str, str]]:
+        """The SMS sent since the last call."""
+        messages = self.received()
+        fresh, self.seen = messages[self.seen :], len(messages)
+        return fresh
+
+    def option(self, label: str) -> str:
+        """The number in front of the last SMS's option that contains `label`."""
+        lines = self.received()[-1]["Body"].splitlines()
+        [number] = [line.split(" ", 1)[0] for line in lines if label in line and line[:1].isdigit()]
+        return number
+
+
+async def require_redis() -> str:
+    """The test Redis URL; skips when Redis is down (fails under CI=true, which starts it)."""
+    client = redis.asyncio.Redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+    except (OSError, redis.RedisError):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but Redis is unreachable at {REDIS_URL}")
+        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+    finally:
+        await client.aclose()
+    return REDIS_URL
