@@ -112,6 +112,9 @@ def _zh_number(chars: str) -> int:
     return (_ZH_NUMBERS.get(tens, 1)) * 10 + _ZH_NUMBERS.get(units, 0)
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
 def _find_absolute(text: str, *, now: datetime, language: str | None) -> DateMatch | None:
     folded = align_fold(text).translate(_DIGITS)
     if match := _ZH_DATE.search(folded):
@@ -127,7 +130,9 @@ def _find_absolute(text: str, *, now: datetime, language: str | None) -> DateMat
         # a month name or a day/month within the coming year
         if not (_MONTHS.search(align_fold(surface)) or _DAY_MONTH.search(surface)):
             continue
-        if now.date() <= value.date() <= now.date() + timedelta(days=366):
+        # A date with its year written out may be past (the engine says so politely).
+        earliest = now.date() - timedelta(days=3660) if _YEAR.search(surface) else now.date()
+        if earliest <= value.date() <= now.date() + timedelta(days=366):
             start = text.find(surface)
             return DateMatch(start, start + len(surface), _midnight(value.date(), now))
     return None

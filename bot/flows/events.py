@@ -15,6 +15,72 @@ from bot.messages import Reply
 
 NAME = "events"
 PAGE = 3
+# Words residents use for the kinds of event the Case di Quartiere hold, in every language.
+TOPIC_WORDS = {
+    "digital": (
+        "computer",
+        "digital",
+        "internet",
+        "telefonino",
+        "smartphone",
+        "cellulare",
+        "رقمي",
+        "كمبيوتر",
+        "calculator",
+        "kompjuter",
+        "комп'ютер",
+        "电脑",
+    ),
+    "language": (
+        "italiano per stranieri",
+        "corso di italiano",
+        "lingua italiana",
+        "italian",
+        "الإيطالية",
+        "italiană",
+        "italisht",
+        "італійськ",
+        "意大利语",
+    ),
+    "walk": ("camminata", "passeggiata", "walk", "مشي", "plimbare", "ecje", "прогулянк", "散步"),
+    "food": (
+        "pranzo",
+        "cena",
+        "mangiare",
+        "lunch",
+        "dinner",
+        "غداء",
+        "prânz",
+        "drek",
+        "обід",
+        "午餐",
+        "吃饭",
+    ),
+    "garden": ("orto", "giardin", "garden", "حديقة", "grădin", "kopsht", "город", "菜园", "花园"),
+    "games": ("tombola", "bingo", "carte", "giochi", "games", "لعب", "joc", "lojë", "ігр", "游戏"),
+    "music": (
+        "coro",
+        "canto",
+        "musica",
+        "choir",
+        "music",
+        "sing",
+        "موسيقى",
+        "cor",
+        "muzic",
+        "këngë",
+        "хор",
+        "музик",
+        "合唱",
+        "音乐",
+    ),
+}
+
+
+def topic_of(text: str) -> str | None:
+    """The kind of event a message asks about, if it names one."""
+    lowered = text.casefold()
+    return next((t for t, words in TOPIC_WORDS.items() if any(w in lowered for w in words)), None)
 
 
 class EventsFlow:
@@ -38,6 +104,7 @@ class EventsFlow:
             start=day,
             end=day + timedelta(days=1) if day else None,
             quartiere=slots.get("quartiere"),
+            topic=slots.get("topic"),
             offset=slots.get("offset", 0),
             limit=PAGE + 1,
         )
@@ -53,6 +120,8 @@ class EventsFlow:
             filters["past"] = moment.date() < ctx.now.astimezone(ctx.zone).date()
         if isinstance(turn.entity("neighbourhood"), str):
             filters["quartiere"] = turn.entity("neighbourhood")
+        if topic := topic_of(turn.text):
+            filters["topic"] = topic
         return filters
 
     def _page(self, turn: Turn, ctx: TurnContext, events: list[Event]) -> list[Reply]:
