@@ -90,7 +90,7 @@ def chat(
             inbound = Inbound(channel=channel, address=sender, text=line.rstrip("\n"))
             outcome = await conversations.receive(inbound, now=datetime.now(UTC), deliver=False)
             if jsonl:
-                out = [reply.to_dict() for reply in outcome.replies]
+                out = [{"text": r.text, "options": list(r.options)} for r in outcome.replies]
                 typer.echo(json.dumps({"in": inbound.text, "out": out}, ensure_ascii=False))
             else:
                 rtl = outcome.language in RTL_LANGUAGES

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field, replace
 
@@ -57,4 +58,11 @@ class Reply:
 
     def to_dict(self) -> dict[str, object]:
         """The JSON shape used by the scripted chat and the outbox."""
-        return {"text": self.text, "options": list(self.options)}
+        shape: dict[str, object] = {"text": self.text, "options": list(self.options)}
+        if self.attachment is not None:
+            shape["attachment"] = {
+                "filename": self.attachment.filename,
+                "content_type": self.attachment.content_type,
+                "data": base64.b64encode(self.attachment.data).decode(),
+            }
+        return shape

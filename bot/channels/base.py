@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
-from bot.messages import Inbound, Reply
+from bot.messages import Attachment, Inbound, Reply
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Rendered:
     segments: int | None = None  # SMS billing units
     encoding: str | None = None  # SMS: GSM-7 or UCS-2
     template: Template | None = None
+    attachment: Attachment | None = None  # a file sent after the text where the channel can
 
 
 @dataclass(frozen=True)
@@ -119,4 +121,12 @@ class Channel(Protocol):
 def reply_of(payload: Mapping[str, Any]) -> Reply:
     """The Reply an outbox payload ({"text", "options"}) was made from."""
     options = payload.get("options") or ()
-    return Reply(str(payload.get("text") or ""), tuple(str(o) for o in options))
+    attached = payload.get("attachment")
+    attachment = None
+    if isinstance(attached, Mapping):
+        attachment = Attachment(
+            str(attached["filename"]),
+            str(attached["content_type"]),
+            base64.b64decode(str(attached["data"])),
+        )
+    return Reply(str(payload.get("text") or ""), tuple(str(o) for o in options), attachment)

@@ -103,7 +103,8 @@ class TelegramChannel:
         reply = reply_of(payload)
         buttons = tuple(f"{n}. {label}" for n, label in enumerate(reply.options, start=1))
         text = reply.text or "…"
-        return Rendered(text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…", buttons)
+        text = text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+        return Rendered(text, buttons, attachment=reply.attachment)
 
     async def send(self, address: str, rendered: Rendered) -> Sent:
         """sendMessage; a button's callback data is its option number, as if typed."""
@@ -118,6 +119,13 @@ class TelegramChannel:
             message = await self.bot.send_message(
                 chat_id=int(address), text=rendered.text, reply_markup=markup
             )
+            if rendered.attachment is not None:
+                # e.g. the events' .ics: one tap adds them to the phone's calendar
+                await self.bot.send_document(
+                    chat_id=int(address),
+                    document=rendered.attachment.data,
+                    filename=rendered.attachment.filename,
+                )
         except TelegramError as exc:
             raise send_error(exc) from None
         return Sent(str(message.message_id))

@@ -109,3 +109,19 @@ async def test_a_blocked_telegram_resident_gets_nothing_more(harness: Harness) -
     async with harness.sessions() as session:
         statuses = (await session.scalars(select(Delivery.status).order_by(Delivery.id))).all()
     assert statuses == ["failed", "skipped", "skipped"]
+
+
+async def test_events_on_telegram_come_with_a_calendar_file(
+    harness: Harness, fake_telegram: object
+) -> None:
+    anna = TelegramResident(harness.hooks, harness.telegram)
+    await anna.says("/start")
+    await _send_all(harness)
+    anna.new()
+    await anna.presses("Eventi")
+    await _send_all(harness)
+    [events] = anna.new()
+    assert "Ecco cosa c'è:" in events["text"]
+    [document] = [c.fields for c in fake_telegram.calls("sendDocument")]  # type: ignore[attr-defined]
+    assert document["chat_id"] == str(anna.chat_id)
+    assert "BEGIN:VCALENDAR" in document["document"] and "BEGIN:VEVENT" in document["document"]

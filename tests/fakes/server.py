@@ -8,6 +8,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -31,6 +33,16 @@ class Recorded:
             return {
                 k: v if isinstance(v, str) else json.dumps(v)
                 for k, v in json.loads(self.body or b"{}").items()
+            }
+        if kind.startswith("multipart/form-data"):
+            # python-telegram-bot uploads files (sendDocument) as multipart forms
+            head = f"Content-Type: {kind}\r\n\r\n".encode()
+            message = BytesParser(policy=default).parsebytes(head + self.body)
+            return {
+                part.get_param("name", header="content-disposition"): part.get_content()
+                if part.get_content_maintype() == "text" or not part.get_filename()
+                else part.get_payload(decode=True).decode(errors="replace")
+                for part in message.iter_parts()
             }
         return dict(parse_qsl(self.body.decode(), keep_blank_values=True))
 

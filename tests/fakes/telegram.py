@@ -107,6 +107,23 @@ class FakeTelegram(FakeServer):
             message["reply_markup"] = json.loads(fields["reply_markup"])
         return _ok(message)
 
+    def _sendDocument(self, fields: dict[str, str]) -> Answer:  # noqa: N802
+        chat_id = int(fields["chat_id"])
+        if chat_id in self.blocked:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        message = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": BOT_USER,
+            "document": {
+                "file_id": f"doc{chat_id}",
+                "file_unique_id": f"u{chat_id}",
+                "file_name": "eventi.ics",
+            },
+        }
+        return _ok(message)
+
     def _answerCallbackQuery(self, _fields: dict[str, str]) -> Answer:  # noqa: N802
         return _ok(True)
 
