@@ -22,23 +22,56 @@ NEED_STATUS_TEXT = {
 }
 
 
-async def tell_need_status(session: AsyncSession, *, need: Need, now: datetime) -> bool:
-    """Queue a message about the need's new status; False when the resident is unreachable."""
-    resident = await session.get(Resident, need.resident_id)
-    address = await residents.reachable_address(session, need.resident_id)
+REMINDER_TEXT = N_(
+    "Promemoria: domani, {day} alle {time}, aiuto SPID alla Casa di Quartiere "
+    "{name}. Codice {code}. Porti i documenti."
+)
+
+
+async def _tell(
+    session: AsyncSession,
+    *,
+    resident_id: int,
+    message: str,
+    kind: str,
+    key: str,
+    now: datetime,
+    when: datetime | None = None,
+    zone: ZoneInfo | None = None,
+    **fields: str,
+) -> bool:
+    """Queue `message` (an Italian msgid) in the resident's language, on the channel they
+    wrote from last; `when` fills {day} and {time}. False when they cannot be reached."""
+    resident = await session.get(Resident, resident_id)
+    address = await residents.reachable_address(session, resident_id)
     if resident is None or address is None:
         return False
-    _ = gettext_for(resident.language)
-    text = _(NEED_STATUS_TEXT[need.status]).format(reference=need.reference)
+    if when is not None and zone is not None:
+        fields["day"] = format_day(when, zone, resident.language)
+        fields["time"] = format_clock(when, zone, resident.language)
+    text = gettext_for(resident.language)(message).format(**fields)
     enqueue(
         session,
         address=address,
         payload=Reply(text).to_dict(),
-        kind="notice",
+        kind=kind,
         now=now,
-        idempotency_key=f"need:{need.id}:{need.status}:{now.isoformat()}",
+        idempotency_key=key[:80],
     )
     return True
+
+
+async def tell_need_status(session: AsyncSession, *, need: Need, now: datetime) -> bool:
+    """Queue a message about the need's new status; False when the resident is unreachable."""
+    return await _tell(
+        session,
+        resident_id=need.resident_id,
+        message=NEED_STATUS_TEXT[need.status],
+        kind="notice",
+        key=f"need:{need.id}:{need.status}:{now.isoformat()}",
+        now=now,
+        reference=need.reference,
+    )
 
 
 async def send_reminders(session: AsyncSession, *, now: datetime, zone: ZoneInfo) -> int:
@@ -59,30 +92,18 @@ async def send_reminders(session: AsyncSession, *, now: datetime, zone: ZoneInfo
     queued = 0
     for booking in due.all():
         booking.reminded_at = now
-        resident = await session.get(Resident, booking.resident_id)
-        address = await residents.reachable_address(session, booking.resident_id)
-        if resident is None or address is None:
-            continue
-        _ = gettext_for(resident.language)
-        when = booking.slot.starts_at
-        text = _(
-            "Promemoria: domani, {day} alle {time}, aiuto SPID alla Casa di Quartiere "
-            "{name}. Codice {code}. Porti i documenti."
-        ).format(
-            day=format_day(when, zone, resident.language),
-            time=format_clock(when, zone, resident.language),
+        queued += await _tell(
+            session,
+            resident_id=booking.resident_id,
+            message=REMINDER_TEXT,
+            kind="reminder",
+            key=f"reminder:{booking.id}",
+            now=now,
+            when=booking.slot.starts_at,
+            zone=zone,
             name=booking.slot.casa.name,
             code=booking.code,
         )
-        enqueue(
-            session,
-            address=address,
-            payload=Reply(text).to_dict(),
-            kind="reminder",
-            now=now,
-            idempotency_key=f"reminder:{booking.id}",
-        )
-        queued += 1
     return queued
 
 
@@ -106,24 +127,16 @@ async def tell_slot_change(
     zone: ZoneInfo,
 ) -> bool:
     """Tell a booked resident their SPID session was cancelled or moved (slot.casa loaded)."""
-    resident = await session.get(Resident, booking.resident_id)
-    address = await residents.reachable_address(session, booking.resident_id)
-    if resident is None or address is None:
-        return False
-    _ = gettext_for(resident.language)
-    text = _(SLOT_CANCELLED_TEXT if cancelled else SLOT_MOVED_TEXT).format(
-        day=format_day(slot.starts_at, zone, resident.language),
-        time=format_clock(slot.starts_at, zone, resident.language),
+    what = "cancelled" if cancelled else f"moved:{slot.starts_at.isoformat()}"
+    return await _tell(
+        session,
+        resident_id=booking.resident_id,
+        message=SLOT_CANCELLED_TEXT if cancelled else SLOT_MOVED_TEXT,
+        kind="notice",
+        key=f"slot:{booking.id}:{what}",
+        now=now,
+        when=slot.starts_at,
+        zone=zone,
         name=slot.casa.name,
         code=booking.code,
     )
-    what = "cancelled" if cancelled else f"moved:{slot.starts_at.isoformat()}"
-    enqueue(
-        session,
-        address=address,
-        payload=Reply(text).to_dict(),
-        kind="notice",
-        now=now,
-        idempotency_key=f"slot:{booking.id}:{what}"[:80],
-    )
-    return True
