@@ -100,3 +100,16 @@ async def purge_messages(session: AsyncSession, *, before: datetime) -> int:
     """Delete the message log older than `before` (the retention period); returns how many."""
     result = await session.execute(delete(MessageLog).where(MessageLog.created_at < before))
     return result.rowcount or 0
+
+
+async def recent_messages(
+    session: AsyncSession, *, resident_id: int, limit: int
+) -> list[MessageLog]:
+    """The resident's last `limit` messages in and out, oldest first (a transcript)."""
+    newest_first = await session.scalars(
+        select(MessageLog)
+        .where(MessageLog.resident_id == resident_id)
+        .order_by(MessageLog.created_at.desc(), MessageLog.id.desc())
+        .limit(limit)
+    )
+    return list(reversed(newest_first.all()))

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import audit, handoffs, notes, places, privacy, residents
 from actions.errors import DomainError, NotFound
-from actions.models import Delivery, Handoff, MessageLog, StaffUser
+from actions.models import Delivery, Handoff, StaffUser
 from api.console import live
 from api.console.web import (
     SESSION_STAFF,
@@ -103,14 +103,9 @@ async def conversation_stream(handoff_id: int, request: Request) -> Response:
 
 async def render_live(session: AsyncSession, handoff: Handoff, clock: Clock) -> str:
     """Status, transcript and the answers sent, as the page shows them and the stream sends."""
-    messages = (
-        await session.scalars(
-            select(MessageLog)
-            .where(MessageLog.resident_id == handoff.resident_id)
-            .order_by(MessageLog.created_at.desc(), MessageLog.id.desc())
-            .limit(TRANSCRIPT_LENGTH)
-        )
-    ).all()
+    messages = await residents.recent_messages(
+        session, resident_id=handoff.resident_id, limit=TRANSCRIPT_LENGTH
+    )
     answers = (
         await session.scalars(
             select(Delivery)
@@ -131,7 +126,7 @@ async def render_live(session: AsyncSession, handoff: Handoff, clock: Clock) -> 
         "_conversation.html",
         handoff=handoff,
         held_by=staff_name(holder),
-        messages=list(reversed(messages)),
+        messages=messages,
         answers=answers,
         clock=clock,
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from actions import audit, handoffs
-from actions.models import Handoff, MessageLog
+from actions import audit, handoffs, residents
+from actions.models import Handoff
 from api.deps import Id, Now, Session, Staff
 from api.schemas import ERRORS, CloseIn, HandoffDetail, HandoffOut, MessageOut, ReplyIn, TransferIn
 from api.scope import ensure_handoff_visible, handoffs_visible
@@ -28,15 +28,10 @@ async def list_handoffs(
 @router.get("/{handoff_id}", summary="One handoff with the recent transcript and media")
 async def get_handoff(handoff_id: Id, session: Session, user: Staff) -> HandoffDetail:
     handoff = await _visible(session, handoff_id, user)
-    messages = (
-        await session.scalars(
-            select(MessageLog)
-            .where(MessageLog.resident_id == handoff.resident_id)
-            .order_by(MessageLog.created_at.desc(), MessageLog.id.desc())
-            .limit(TRANSCRIPT_LENGTH)
-        )
-    ).all()
-    transcript = [MessageOut.model_validate(m) for m in reversed(messages)]
+    messages = await residents.recent_messages(
+        session, resident_id=handoff.resident_id, limit=TRANSCRIPT_LENGTH
+    )
+    transcript = [MessageOut.model_validate(m) for m in messages]
     return HandoffDetail(**HandoffOut.model_validate(handoff).model_dump(), transcript=transcript)
 
 
