@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from actions import broadcasts
 from actions.db import SessionFactory, transaction
@@ -79,3 +79,59 @@ async def test_bad_broadcasts_are_refused(demo_sessions: SessionFactory) -> None
                        {"texts": {"it": "x"}, "scheduled_at": NOW - timedelta(hours=1)}):
             with pytest.raises(DomainError):
                 await broadcasts.create_broadcast(session, now=NOW, **kwargs)
+
+
+async def test_a_draft_is_scheduled_once_and_never_in_the_past(
+    demo_sessions: SessionFactory,
+) -> None:
+    async with transaction(demo_sessions) as session:
+        draft = await broadcasts.create_broadcast(session, texts={"it": "Festa"}, now=NOW)
+        with pytest.raises(DomainError):
+            await broadcasts.schedule_broadcast(
+                session, broadcast_id=draft.id, at=NOW - timedelta(minutes=1), now=NOW
+            )
+        at = NOW + timedelta(hours=3)
+        scheduled = await broadcasts.schedule_broadcast(
+            session, broadcast_id=draft.id, at=at, now=NOW
+        )
+        assert scheduled.state == "scheduled" and scheduled.scheduled_at == at
+        with pytest.raises(InvalidTransition):
+            await broadcasts.schedule_broadcast(session, broadcast_id=draft.id, at=at, now=NOW)
+        assert await broadcasts.due_broadcasts(session, now=at) == [draft.id]
+
+
+async def test_counts_per_channel_and_reason_and_for_many_broadcasts(
+    demo_sessions: SessionFactory,
+) -> None:
+    await _people(demo_sessions)
+    async with transaction(demo_sessions) as session:
+        first = await broadcasts.create_broadcast(session, texts={"it": "Uno"}, now=NOW)
+        await broadcasts.fan_out(session, broadcast_id=first.id, now=NOW)
+        second = await broadcasts.create_broadcast(
+            session, texts={"it": "Due"}, channel="sms", now=NOW
+        )
+        sms = await session.scalars(
+            select(Delivery.id).where(Delivery.broadcast_id == first.id, Delivery.channel == "sms")
+        )
+        opted_out, *_rest = sms.all()
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id == opted_out)
+            .values(status="skipped", error="recipient opted out")
+        )
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.broadcast_id == first.id, Delivery.status == "pending")
+            .values(status="sent")
+        )
+    async with transaction(demo_sessions) as session:
+        breakdown = await broadcasts.delivery_breakdown(session, broadcast_id=first.id)
+        listed = await broadcasts.latest_with_statistics(session, limit=10)
+    assert broadcasts.DeliveryCount("sms", "skipped", "recipient opted out", 1) in breakdown
+    assert {(c.channel, c.status, c.count) for c in breakdown} == {
+        ("telegram", "sent", 30), ("whatsapp", "sent", 30), ("sms", "sent", 29),
+        ("sms", "skipped", 1),
+    }
+    assert [(b.id, stats["state"], stats["total"], stats["sent"], stats["skipped"])
+            for b, stats in listed] == [(second.id, "draft", 0, 0, 0),
+                                        (first.id, "done", 90, 89, 1)]
