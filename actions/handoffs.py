@@ -118,9 +118,18 @@ async def _conversation(session: AsyncSession, resident_id: int) -> Conversation
 
 
 async def staff_reply(
-    session: AsyncSession, *, handoff_id: int, staff_id: int, text: str, now: datetime
+    session: AsyncSession,
+    *,
+    handoff_id: int,
+    staff_id: int,
+    text: str,
+    now: datetime,
+    idempotency_key: str | None = None,
 ) -> Delivery:
-    """A person's answer, sent to the resident on the channel they last wrote from."""
+    """A person's answer, sent to the resident on the channel they last wrote from.
+
+    `idempotency_key` makes a retried call (a provider's webhook, twice) queue it once.
+    """
     handoff = await handoff_by_id(session, handoff_id=handoff_id)
     if handoff.status not in OPEN_STATES:
         raise InvalidTransition(f"handoff {handoff_id} is {handoff.status}")
@@ -140,5 +149,10 @@ async def staff_reply(
         now=now,
     )
     return enqueue(
-        session, address=address, payload={"text": text, "options": []}, kind="relay", now=now
+        session,
+        address=address,
+        payload={"text": text, "options": []},
+        kind="relay",
+        now=now,
+        idempotency_key=idempotency_key,
     )

@@ -26,6 +26,19 @@ async def casa_by_id(session: AsyncSession, *, casa_id: int) -> Casa:
     return casa
 
 
+async def casa_named(session: AsyncSession, *, name: str) -> Casa:
+    """The Casa with that name (any case), or NotFound."""
+    for casa in await list_case(session):
+        if casa.name.casefold() == name.strip().casefold():
+            return casa
+    raise NotFound(f"no Casa di Quartiere named {name!r}")
+
+
+async def casa_with_group(session: AsyncSession, *, chat_id: int) -> Casa | None:
+    """The Casa whose custodians' Telegram group this is."""
+    return await session.scalar(select(Casa).where(Casa.telegram_chat_id == chat_id))
+
+
 async def casa_for_quartiere(session: AsyncSession, *, quartiere: str) -> Casa | None:
     """The Casa of a neighbourhood (by quartiere or by the Casa's own name)."""
     wanted = quartiere.casefold()

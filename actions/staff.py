@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions.errors import DomainError, NotFound
-from actions.models import StaffUser
+from actions.models import Handoff, StaffUser
 
 ROLES = ("custodian", "community_manager", "admin")
 _hasher = PasswordHasher()
@@ -99,3 +99,29 @@ async def authenticate(session: AsyncSession, *, email: str, password: str) -> S
     if not verify_password(user, password) or not user.active:
         return None
     return user
+
+
+async def staff_by_telegram(session: AsyncSession, *, telegram_user_id: int) -> StaffUser | None:
+    """The active account linked to a Telegram user (custodians' groups), if any."""
+    return await session.scalar(
+        select(StaffUser).where(
+            StaffUser.telegram_user_id == telegram_user_id, StaffUser.active.is_(True)
+        )
+    )
+
+
+async def link_telegram(session: AsyncSession, *, email: str, telegram_user_id: int | None) -> None:
+    """Let the account act from the custodians' Telegram groups (None unlinks it)."""
+    user = await staff_by_email(session, email=email)
+    if telegram_user_id is not None:
+        other = await staff_by_telegram(session, telegram_user_id=telegram_user_id)
+        if other is not None and other.id != user.id:
+            raise DomainError(f"Telegram user {telegram_user_id} is already {other.email}")
+    user.telegram_user_id = telegram_user_id
+
+
+def may_see_handoff(user: StaffUser, handoff: Handoff) -> bool:
+    """A custodian sees their Casa's; a manager theirs and those of no Casa; admins all."""
+    if user.role == "admin" or user.casa_id is None or handoff.casa_id == user.casa_id:
+        return True
+    return user.role == "community_manager" and handoff.casa_id is None

@@ -23,6 +23,7 @@ from bot.flood import FloodGuard
 from bot.jobs import run_jobs_forever
 from bot.metrics import TimedNLU
 from bot.outbox import Sender
+from bot.staffroom import StaffRoom
 from nlu.gazetteer import load_gazetteer, merge_names
 from nlu.types import NLU, Gazetteer
 
@@ -73,7 +74,16 @@ async def build_conversations(settings: Settings, store: Store) -> Conversations
     """Everything needed to answer residents."""
     nlu = TimedNLU(build_nlu(settings, await gazetteer_with_case(store)))
     flood = FloodGuard(settings.flood_per_minute, settings.redis_url)
-    return Conversations(store.sessions, nlu, settings.zone, settings.default_language, flood)
+    return Conversations(
+        store.sessions, nlu, settings.zone, settings.default_language, flood, staff_room(settings)
+    )
+
+
+def staff_room(settings: Settings) -> StaffRoom | None:
+    """The custodians' Telegram groups; none without a Telegram bot to post with."""
+    if not settings.telegram_token:
+        return None
+    return StaffRoom(settings.telegram_staff_chat_id, public_base(settings) + "/console")
 
 
 def build_channels(settings: Settings) -> dict[str, Channel]:

@@ -6,6 +6,7 @@ from fastapi import HTTPException, status
 from sqlalchemy import Select, or_, select
 
 from actions.models import Casa, Handoff, Need, StaffUser
+from actions.staff import may_see_handoff
 
 
 def handoffs_visible(query: Select[tuple[Handoff]], user: StaffUser) -> Select[tuple[Handoff]]:
@@ -27,11 +28,7 @@ def needs_visible(query: Select[tuple[Need]], user: StaffUser) -> Select[tuple[N
 
 def ensure_handoff_visible(handoff: Handoff, user: StaffUser) -> None:
     """404 (not 403: do not reveal that it exists) when the user may not see the handoff."""
-    if user.role == "admin" or user.casa_id is None:
-        return
-    if handoff.casa_id == user.casa_id:
-        return
-    if user.role == "community_manager" and handoff.casa_id is None:
+    if may_see_handoff(user, handoff):
         return
     raise HTTPException(status.HTTP_404_NOT_FOUND, f"no handoff {handoff.id}")
 

@@ -25,6 +25,7 @@ from bot.channels.base import (
     Ignored,
     Malformed,
     Parsed,
+    StaffMessage,
     WebhookRequest,
 )
 from bot.conversation import Conversations
@@ -61,9 +62,9 @@ async def telegram_webhook(request: Request) -> Response:
     """Check the secret token, handle the update; a button press is answered in the response."""
     runtime, channel = _channel(request, "telegram")
     parsed = await _read(request, runtime, channel)
-    await _handle_or_503(runtime, parsed.event)
+    outcome = await _handle_or_503(runtime, parsed.event)
     if parsed.answer:  # Telegram makes this Bot API call for us
-        return JSONResponse(dict(parsed.answer))
+        return JSONResponse(_with_notice(parsed, outcome))
     if isinstance(parsed.event, Ignored):
         return JSONResponse({"ok": True, "ignored": parsed.event.reason})
     return JSONResponse({"ok": True})
@@ -111,9 +112,17 @@ async def _read(request: Request, runtime: ChannelRuntime, channel: Channel) -> 
         raise HTTPException(400, str(exc)) from None
 
 
-async def _handle_or_503(runtime: ChannelRuntime, event: Event) -> None:
+def _with_notice(parsed: Parsed, outcome: str) -> dict[str, Any]:
+    """A staff button's answer shows what came of it ("È sua", "La segue già Anna")."""
+    answer = dict(parsed.answer or {})
+    if isinstance(parsed.event, StaffMessage) and outcome:
+        answer["text"] = outcome[:200]  # Telegram's limit for a notice
+    return answer
+
+
+async def _handle_or_503(runtime: ChannelRuntime, event: Event) -> str:
     try:
-        await handle_event(runtime, event)
+        return await handle_event(runtime, event)
     except SQLAlchemyError:
         # Our fault, not the caller's: providers retry a 5xx, and the dedupe makes it safe.
         log.exception("webhook: database error")
@@ -121,8 +130,10 @@ async def _handle_or_503(runtime: ChannelRuntime, event: Event) -> None:
 
 
 async def handle_event(runtime: ChannelRuntime, event: Event) -> str:
-    """Store what a provider told us; returns a word for the logs."""
+    """Store what a provider told us; returns a word for the logs (for staff: their answer)."""
     now = datetime.now(UTC)
+    if isinstance(event, StaffMessage):
+        return await _staff_message(runtime, event, now)
     if isinstance(event, Inbound):
         await _mark_reachable(runtime.sessions, event)
         try:
@@ -144,6 +155,19 @@ async def handle_event(runtime: ChannelRuntime, event: Event) -> str:
             session, channel=event.channel, address=event.address, unreachable=not event.reachable
         )
         return "reachability"
+
+
+async def _staff_message(runtime: ChannelRuntime, event: StaffMessage, now: datetime) -> str:
+    room = runtime.conversations.staff_room
+    if room is None:
+        return ""
+    try:
+        async with transaction(runtime.sessions) as session:
+            answer = await room.handle(session, event, now)
+    except IntegrityError:  # the same update twice: its answer is already queued
+        return ""
+    runtime.sender.wake()
+    return answer
 
 
 async def _mark_reachable(sessions: SessionFactory, inbound: Inbound) -> None:
@@ -185,7 +209,7 @@ async def poll_telegram(runtime: ChannelRuntime, stop: asyncio.Event) -> None:
             offset = received.update_id + 1
             parsed = parse_update(received)
             try:
-                await handle_event(runtime, parsed.event)
-                await channel.answer(parsed)
+                outcome = await handle_event(runtime, parsed.event)
+                await channel.answer(_with_notice(parsed, outcome))
             except (SQLAlchemyError, TelegramError):
                 log.exception("telegram polling: update %s not handled", received.update_id)

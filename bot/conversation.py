@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from actions import privacy, residents
+from actions import handoffs, privacy, residents
 from actions.db import SessionFactory, transaction
 from actions.models import ChannelAddress
 from actions.outbox import enqueue
@@ -19,6 +19,7 @@ from bot.i18n import gettext_for
 from bot.keywords import START, STOP, command_of
 from bot.messages import Inbound, Reply
 from bot.metrics import MESSAGES_IN
+from bot.staffroom import StaffRoom
 from bot.state import ConversationState
 from nlu.types import NLU
 
@@ -41,6 +42,7 @@ class Conversations:
     zone: ZoneInfo
     default_language: str = "it"
     flood: FloodGuard | None = None
+    staff_room: StaffRoom | None = None  # the custodians' Telegram groups, when configured
 
     async def receive(self, inbound: Inbound, *, now: datetime, deliver: bool = True) -> Outcome:
         """Handle one message in one transaction; `deliver` queues the replies in the outbox."""
@@ -68,6 +70,7 @@ class Conversations:
             conversation = await residents.conversation_of(
                 session, resident_id=resident.id, now=now
             )
+            before = await handoffs.open_handoff_of(session, resident_id=resident.id)
             ctx = TurnContext(
                 now=now,
                 zone=self.zone,
@@ -86,6 +89,14 @@ class Conversations:
             conversation.last_channel = inbound.channel
             conversation.updated_at = now
             self._record(session, inbound, address, result.replies, result.intent, deliver, now)
+            if self.staff_room is not None:
+                await self.staff_room.after_turn(
+                    session,
+                    resident=resident,
+                    before=before.id if before else None,
+                    inbound=inbound,
+                    now=now,
+                )
             return Outcome(result.replies, language=resident.language)
 
     @staticmethod

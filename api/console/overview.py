@@ -7,9 +7,10 @@ from fastapi.responses import HTMLResponse
 
 from actions import needs, places, stats
 from api.console import charts
-from api.console.web import LABELS, ConsoleStaff, clock_of, page, require_role
+from api.console.web import ConsoleStaff, clock_of, page, require_role
 from api.csrf import verify_csrf
 from api.deps import Now, Session
+from bot.staff_labels import LABELS
 
 router = APIRouter(prefix="/console", dependencies=[Depends(verify_csrf)])
 PERIODS = (4, 12, 26, 52)

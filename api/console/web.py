@@ -14,10 +14,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from actions.errors import DomainError
-from actions.models import Resident, StaffUser
+from actions.models import StaffUser
 from api.csrf import csrf_token
 from api.deps import Session
 from api.settings import Settings
+from bot.staff_labels import label, resident_name, staff_name
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 SESSION_STAFF = "staff_id"
@@ -33,54 +34,7 @@ SECURITY_HEADERS = {
 }
 SESSION_FLASH = "flash"
 
-LABELS: dict[str, dict[str, str]] = {
-    "role": {"custodian": "Custode", "community_manager": "Community manager", "admin": "Admin"},
-    "handoff": {"waiting": "In attesa", "claimed": "Presa in carico", "closed": "Chiusa"},
-    "reason": {
-        "asked": "Ha chiesto una persona",
-        "emergency": "Emergenza",
-        "misunderstood": "Il bot non ha capito",
-        "media": "Vocale o foto",
-    },
-    "need": {"open": "Aperta", "in_progress": "In lavorazione", "solved": "Risolta"},
-    "need_action": {"open": "Riapri", "in_progress": "Prendi in lavorazione", "solved": "Risolta"},
-    "category": {
-        "shopping": "Spesa",
-        "transport": "Accompagnamento",
-        "company": "Compagnia",
-        "street": "Strada",
-        "waste": "Rifiuti",
-        "lighting": "Illuminazione",
-        "other": "Altro",
-    },
-    "topic": {
-        "digital": "Digitale",
-        "language": "Lingua",
-        "walk": "Camminata",
-        "food": "Cibo",
-        "garden": "Orto",
-        "games": "Giochi",
-        "music": "Musica",
-        "other": "Altro",
-    },
-    "channel": {"telegram": "Telegram", "whatsapp": "WhatsApp", "sms": "SMS", "console": "Prova"},
-    "delivery": {
-        "pending": "In coda",
-        "sending": "In invio",
-        "sent": "Inviato",
-        "delivered": "Consegnato",
-        "failed": "Non consegnato",
-        "skipped": "Saltato",
-    },
-}
 WEEKDAYS = ("lun", "mar", "mer", "gio", "ven", "sab", "dom")
-
-
-def label(kind: str, value: str | None) -> str:
-    """The Italian word staff read for a stored code (the code itself when unknown)."""
-    if value is None:
-        return "—"
-    return LABELS.get(kind, {}).get(value, value)
 
 
 class Clock:
@@ -117,18 +71,6 @@ class Clock:
         """A local date and time from two form fields; ValueError when malformed."""
         moment = datetime.fromisoformat(f"{day.strip()}T{clock.strip()}")
         return moment.replace(tzinfo=self.zone)
-
-
-def staff_name(user: StaffUser | None) -> str | None:
-    """How a colleague is named on screen."""
-    if user is None:
-        return None
-    return user.display_name or user.email
-
-
-def resident_name(resident: Resident) -> str:
-    """How a resident is named on screen."""
-    return resident.display_name or f"Residente n. {resident.id}"
 
 
 TEMPLATES.env.globals.update(label=label, staff_name=staff_name, resident_name=resident_name)

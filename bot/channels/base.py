@@ -47,7 +47,22 @@ class Ignored:
     reason: str
 
 
-Event = Inbound | DeliveryStatus | Reachability | Ignored
+@dataclass(frozen=True)
+class StaffMessage:
+    """A staff member in a custodians' group: a command, a button, or a reply to relay."""
+
+    chat: str  # the group's chat id
+    staff_account: int  # the sender's Telegram user id, linked to a staff account
+    sender_name: str
+    command: str | None  # "prendo", "chiudi"...; None for a reply to relay
+    text: str  # what follows the command, or the answer to relay
+    update_id: int
+    handoff_id: int | None = None  # from a button or a "/chiudi 12"
+    replying_to: str | None = None  # the bot's message it answers (which handoff)
+    button_press: str | None = None  # the callback query to answer with a short notice
+
+
+Event = Inbound | DeliveryStatus | Reachability | Ignored | StaffMessage
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,7 @@ class Rendered:
 
     text: str
     buttons: tuple[str, ...] = ()  # Telegram inline buttons; their data is the option number
+    button_data: tuple[str, ...] = ()  # other data per button (staff group: "prendo:12")
     segments: int | None = None  # SMS billing units
     encoding: str | None = None  # SMS: GSM-7 or UCS-2
     template: Template | None = None

@@ -104,15 +104,23 @@ class TelegramChannel:
         buttons = tuple(f"{n}. {label}" for n, label in enumerate(reply.options, start=1))
         text = reply.text or "…"
         text = text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+        # Staff group cards carry their own buttons: [label, callback data] pairs.
+        staff_buttons = [(str(b[0]), str(b[1])) for b in payload.get("buttons") or ()]
+        if staff_buttons:
+            labels, data = zip(*staff_buttons, strict=True)
+            return Rendered(text, labels, button_data=data)
         return Rendered(text, buttons, attachment=reply.attachment)
 
     async def send(self, address: str, rendered: Rendered) -> Sent:
         """sendMessage; a button's callback data is its option number, as if typed."""
         markup = None
         if rendered.buttons:
+            data = rendered.button_data or tuple(
+                str(n) for n in range(1, len(rendered.buttons) + 1)
+            )
             rows = [
-                [InlineKeyboardButton(label, callback_data=str(n))]
-                for n, label in enumerate(rendered.buttons, start=1)
+                [InlineKeyboardButton(label, callback_data=datum)]
+                for label, datum in zip(rendered.buttons, data, strict=True)
             ]
             markup = InlineKeyboardMarkup(rows)
         try:
@@ -130,10 +138,12 @@ class TelegramChannel:
             raise send_error(exc) from None
         return Sent(str(message.message_id))
 
-    async def answer(self, parsed: Parsed) -> None:
+    async def answer(self, answer: Mapping[str, Any]) -> None:
         """Make the call a webhook would have answered with (long polling has no response)."""
-        if parsed.answer is not None and parsed.answer["method"] == "answerCallbackQuery":
-            await self.bot.answer_callback_query(str(parsed.answer["callback_query_id"]))
+        if answer.get("method") == "answerCallbackQuery":
+            await self.bot.answer_callback_query(
+                str(answer["callback_query_id"]), text=answer.get("text")
+            )
 
     async def close(self) -> None:
         """Close the HTTP connections."""

@@ -6,7 +6,7 @@ import re
 
 from telegram import CallbackQuery, ChatMemberUpdated, Message, Update
 
-from bot.channels.base import Ignored, Parsed, Reachability
+from bot.channels.base import Ignored, Parsed, Reachability, StaffMessage
 from bot.messages import Inbound, Media
 
 CHANNEL = "telegram"
@@ -14,6 +14,11 @@ CHANNEL = "telegram"
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s.*)?$", re.DOTALL)
 _CHOICE = re.compile(r"^[0-9]{1,3}$")
 _FILE_KINDS = ("voice", "audio", "video", "video_note", "animation", "sticker", "document")
+GROUPS = ("group", "supergroup")
+# The custodians' group: "/chiudi 12 risolto al telefono" -> command, handoff, text.
+STAFF_COMMANDS = ("prendo", "rilascia", "chiudi", "nota", "id", "aiuto", "help", "start")
+_STAFF_COMMAND = re.compile(r"^/([A-Za-z]{1,32})(?:@\w+)?(?:\s+(\d{1,9})\b)?\s*(.*)$", re.DOTALL)
+_CLAIM_BUTTON = re.compile(r"^prendo:([0-9]{1,9})$")
 
 
 def parse_update(update: Update) -> Parsed:
@@ -30,11 +35,13 @@ def parse_update(update: Update) -> Parsed:
     return Parsed(Ignored("update kind not used"))
 
 
-def _message(update_id: int, message: Message) -> Inbound | Ignored:
-    if message.chat.type != "private":
-        return Ignored("not a private chat")
+def _message(update_id: int, message: Message) -> Inbound | StaffMessage | Ignored:
     if message.from_user is not None and message.from_user.is_bot:
         return Ignored("message from a bot")
+    if message.chat.type in GROUPS:
+        return _staff_message(update_id, message)
+    if message.chat.type != "private":
+        return Ignored("not a private chat")
     media = _media(message)
     text = _command_word(message.text or message.caption or "")
     if not text and not media:
@@ -79,13 +86,57 @@ def _media(message: Message) -> tuple[Media, ...]:
     return tuple(found)
 
 
+def _staff_message(update_id: int, message: Message) -> StaffMessage | Ignored:
+    """A command, or an answer given by replying to one of the bot's messages."""
+    user = message.from_user
+    if user is None:
+        return Ignored("group message from no one (an anonymous admin or a channel)")
+    text = (message.text or message.caption or "").strip()
+    replied = message.reply_to_message
+    replying_to = None
+    if replied is not None and replied.from_user is not None and replied.from_user.is_bot:
+        replying_to = str(replied.message_id)
+    found = _STAFF_COMMAND.match(text)
+    command, handoff_id = None, None
+    if found is not None and found.group(1).lower() in STAFF_COMMANDS:
+        command, number, text = found.group(1).lower(), found.group(2), found.group(3)
+        handoff_id = int(number) if number else None
+    elif replying_to is None:
+        return Ignored("staff talking among themselves")
+    elif not text:
+        return Ignored("only text is relayed")
+    return StaffMessage(
+        chat=str(message.chat.id),
+        staff_account=user.id,
+        sender_name=user.full_name,
+        command=command,
+        text=text.strip(),
+        update_id=update_id,
+        handoff_id=handoff_id,
+        replying_to=replying_to,
+    )
+
+
 def _button(update_id: int, query: CallbackQuery) -> Parsed:
     # Answer every button press, or the resident's client keeps spinning.
     answer = {"method": "answerCallbackQuery", "callback_query_id": query.id}
     data = query.data or ""
+    message = query.message
+    claim = _CLAIM_BUTTON.match(data)
+    if claim is not None and message is not None and message.chat.type in GROUPS:
+        pressed = StaffMessage(
+            chat=str(message.chat.id),
+            staff_account=query.from_user.id,
+            sender_name=query.from_user.full_name,
+            command="prendo",
+            text="",
+            update_id=update_id,
+            handoff_id=int(claim.group(1)),
+            button_press=query.id,
+        )
+        return Parsed(pressed, answer)
     if not _CHOICE.match(data):
         return Parsed(Ignored("button data is not an option number"), answer)
-    message = query.message
     if message is not None and message.chat.type != "private":
         return Parsed(Ignored("not a private chat"), answer)
     address = str(message.chat.id) if message is not None else str(query.from_user.id)

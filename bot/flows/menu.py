@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.context import TurnContext
 from bot.flows.base import Turn
+from bot.flows.handoff import hand_to_person
 from bot.i18n import N_
 from bot.keywords import MENU
 from bot.messages import Reply
@@ -96,7 +97,10 @@ class FallbackFlow:
         elif turn.number is not None:
             intro = _("Il numero {number} non è tra le scelte.").format(number=turn.number)
         elif misunderstood >= 2:
-            intro = _("Scusi, non ho capito. Per parlare con una persona scriva 6.")
+            # Twice lost in a row: a person takes over rather than a third menu.
+            handed = await hand_to_person(turn, ctx, "misunderstood")
+            turn.state.misunderstood = 0
+            return [Reply(_("Scusi, non ho capito.") + "\n" + handed.text)]
         else:
             intro = _("Scusi, non ho capito.")
         reply = main_menu(ctx, turn.state, intro)

@@ -2,40 +2,13 @@
 
 from __future__ import annotations
 
-from actions import handoffs, places
+from actions import handoffs
 from bot.context import TurnContext
 from bot.flows.base import Turn
+from bot.flows.handoff import hand_to_person
 from bot.flows.menu import main_menu
 from bot.keywords import HUMAN, WITHDRAW, is_emergency
 from bot.messages import Reply
-
-
-async def hand_to_person(turn: Turn, ctx: TurnContext, reason: str) -> Reply:
-    """Open a handoff to the resident's Casa and say when someone will answer."""
-    _ = ctx.gettext
-    await handoffs.open_handoff(
-        ctx.session,
-        resident_id=ctx.resident.id,
-        quartiere=ctx.resident.quartiere,
-        reason=reason,
-        now=ctx.now,
-    )
-    turn.state.finish()
-    turn.state.offered = []
-    lines = [_("Ho chiesto a una persona di risponderle. Le scriverà qui.")]
-    casa = None
-    if ctx.resident.quartiere:
-        casa = await places.casa_for_quartiere(ctx.session, quartiere=ctx.resident.quartiere)
-    if casa is not None and not places.is_open(casa, ctx.now, ctx.zone):
-        opening = places.next_opening(casa, ctx.now, ctx.zone)
-        if opening is not None:
-            lines.append(
-                _("Ora la Casa è chiusa. Le risponderemo da {when}.").format(
-                    when=ctx.format_when(opening)
-                )
-            )
-    lines.append(_("Se non serve più, scriva ANNULLA."))
-    return Reply("\n".join(lines))
 
 
 class HeldFlow:

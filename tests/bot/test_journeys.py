@@ -141,11 +141,23 @@ async def test_spid_info_shows_the_next_free_session(resident: Resident) -> None
     assert "In quale Casa di Quartiere?" in resident.text
 
 
-async def test_twice_not_understood_offers_a_person(resident: Resident) -> None:
+async def test_twice_not_understood_hands_over_to_a_person(
+    resident: Resident, demo_sessions: SessionFactory
+) -> None:
     await resident.says("menu")
     await resident.says("qwrtzx plmok")
+    assert "Scusi, non ho capito." in resident.text
+    async with demo_sessions() as session:
+        assert await session.scalar(select(Handoff)) is None
     await resident.says("zzkv qqpt")
-    assert "Per parlare con una persona scriva 6." in resident.text
+    assert "Ho chiesto a una persona di risponderle." in resident.text
+    async with demo_sessions() as session:
+        handoff = await session.scalar(select(Handoff))
+        assert handoff is not None and handoff.reason == "misunderstood"
+    await resident.says("xqxq vbvb")
+    assert "Una persona le risponderà presto" in resident.text
+    await resident.says("annulla")
+    assert "ho annullato la richiesta" in resident.text
 
 
 async def test_scheduled_broadcast_goes_out_when_due(demo_sessions: SessionFactory) -> None:
