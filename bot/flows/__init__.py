@@ -12,13 +12,16 @@ from bot.flows.news import SubscribeFlow, UnsubscribeFlow
 from bot.flows.person import EmergencyFlow, HeldFlow, MediaFlow, PersonFlow
 from bot.flows.privacy import PrivacyFlow
 from bot.flows.spidinfo import SpidInfoFlow
+from bot.flows.toolong import TooLongFlow
 
 # Order is priority: a person holding the conversation first, then danger, then what
-# works from anywhere (a person, privacy, STOP, menu), the journeys, the catch-all last.
+# works from anywhere (a person, a message too long to act on, privacy, STOP, menu), the
+# journeys, the catch-all last.
 FLOWS: tuple[Flow, ...] = (
     HeldFlow(),
     EmergencyFlow(),
     PersonFlow(),
+    TooLongFlow(),
     PrivacyFlow(),
     UnsubscribeFlow(),
     MenuFlow(),
