@@ -12,6 +12,8 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from actions.errors import DomainError
 from api import console, operations, webhooks
+from api.body_limit import BodySizeLimit
+from api.logs import RequestIds
 from api.routes import broadcasts, handoffs, needs
 from api.runtime import channels_running, embedded_sender, jobs_running, open_store
 from api.settings import Settings
@@ -49,6 +51,9 @@ def create_app(settings: Settings, *, telegram_polling: bool = False) -> FastAPI
     app.include_router(needs.router)
     app.include_router(broadcasts.router)
     _add_console(app, settings)
+    # Added last, so outermost: every request has an id, and no oversized body is read.
+    app.add_middleware(BodySizeLimit)
+    app.add_middleware(RequestIds)
     return app
 
 
