@@ -155,6 +155,7 @@ async def test_twice_not_understood_hands_over_to_a_person(
         handoff = await session.scalar(select(Handoff))
         assert handoff is not None and handoff.reason == "misunderstood"
     await resident.says("xqxq vbvb")
+    await resident.says("vbvb xqxq")
     assert "Una persona le risponderà presto" in resident.text
     await resident.says("annulla")
     assert "ho annullato la richiesta" in resident.text
