@@ -36,7 +36,6 @@ app.add_typer(nlu_app, name="nlu")
 app.add_typer(broadcast_app, name="broadcast")
 
 
-
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or update the database schema (Alembic migrations)."""
@@ -115,17 +114,38 @@ def serve(
     telegram_polling: Annotated[
         bool, typer.Option(help="Fetch Telegram updates by long polling (no public address).")
     ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes sharing the port (uvicorn's).")
+    ] = 1,
 ) -> None:
     """Start the web server (webhooks, staff API, console, /health, /docs)."""
     import uvicorn
 
+    from api.logs import log_config
     from api.main import create_app
 
     settings = settings_or_exit()
     if telegram_polling and not settings.telegram_token:
         raise fail("--telegram-polling needs PORTINERIA_TELEGRAM_TOKEN")
-    web = create_app(settings, telegram_polling=telegram_polling)
-    uvicorn.run(web, host=host, port=port, log_level=settings.log_level.lower())
+    if workers > 1 and telegram_polling:
+        raise fail("--telegram-polling runs in one process: leave out --workers")
+    if workers > 1 and settings.database_url.startswith("sqlite") and not settings.redis_url:
+        # On SQLite every process sends the outbox: each would pace on a budget of its own.
+        raise fail("--workers with SQLite needs PORTINERIA_REDIS_URL (one shared send budget)")
+    logs = log_config(settings.log_level, settings.log_format)
+    if workers == 1:
+        web = create_app(settings, telegram_polling=telegram_polling)
+        uvicorn.run(web, host=host, port=port, log_config=logs)
+        return
+    # Each worker process imports the app factory and reads the same environment.
+    uvicorn.run(
+        "api.main:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_config=logs,
+    )
 
 
 @app.command()
@@ -133,11 +153,13 @@ def worker() -> None:
     """Send the outbox (replies, relays, reminders, broadcasts) until stopped."""
     import signal
 
+    from api.logs import configure_logging
     from api.runtime import build_channels, run_worker
 
     settings = settings_or_exit()
     if not build_channels(settings):
         raise fail("no channel configured (PORTINERIA_TELEGRAM_TOKEN, PORTINERIA_TWILIO_*)")
+    configure_logging(settings.log_level, settings.log_format)
 
     async def work() -> None:
         stop = asyncio.Event()

@@ -16,7 +16,7 @@ from api.body_limit import BodySizeLimit
 from api.logs import RequestIds
 from api.routes import broadcasts, handoffs, needs
 from api.runtime import channels_running, embedded_sender, jobs_running, open_store
-from api.settings import Settings
+from api.settings import Settings, load_settings
 
 
 def create_app(settings: Settings, *, telegram_polling: bool = False) -> FastAPI:
@@ -55,6 +55,11 @@ def create_app(settings: Settings, *, telegram_polling: bool = False) -> FastAPI
     app.add_middleware(BodySizeLimit)
     app.add_middleware(RequestIds)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """`serve --workers N`: each worker process builds its app from the environment."""
+    return create_app(load_settings())
 
 
 def _add_console(app: FastAPI, settings: Settings) -> None:

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     default_language: Literal["it", "en", "ar", "ro", "sq", "uk", "zh"] = "it"
     timezone: str = "Europe/Rome"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one object per line, for collectors
     # Signs the console's session cookie. Unset, each process makes up its own (fine for the
     # demo; in production every restart would log staff out, and workers would disagree).
     secret_key: SecretStr = Field(

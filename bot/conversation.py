@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -22,6 +23,9 @@ from bot.metrics import MESSAGES_IN
 from bot.staffroom import StaffRoom
 from bot.state import ConversationState
 from nlu.types import NLU
+
+# Ids only: never the address (a phone number, a chat id) nor the text.
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,16 @@ class Conversations:
                     inbound=inbound,
                     now=now,
                 )
+            log.info(
+                "message answered",
+                extra={
+                    "channel": inbound.channel,
+                    "resident_id": resident.id,
+                    "conversation_id": conversation.id,
+                    "intent": result.intent,
+                    "replies": len(result.replies),
+                },
+            )
             return Outcome(result.replies, language=resident.language)
 
     @staticmethod
@@ -143,6 +157,10 @@ class Conversations:
     ) -> Outcome:
         """Over the flood limit: keep the message for staff, answer at most once a minute."""
         assert self.flood is not None
+        log.info(
+            "message over the flood limit",
+            extra={"channel": inbound.channel, "resident_id": address.resident_id},
+        )
         replies = []
         if await self.flood.warn_now(inbound.channel, inbound.address):
             _ = gettext_for(address.resident.language)
