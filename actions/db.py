@@ -22,15 +22,18 @@ def create_engine(database_url: str, *, schema: str | None = None) -> AsyncEngin
     """An async engine; SQLite gets its folder, foreign keys and a lock timeout.
 
     `schema` (PostgreSQL) puts every table in that schema, so several deployments or test
-    runs can share one database.
+    runs can share one database. Parameters are kept out of error messages (and so out of
+    logged tracebacks): they hold residents' numbers and texts.
     """
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
         connect_args = {"server_settings": {"search_path": schema}} if schema else {}
-        return create_async_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        return create_async_engine(
+            url, pool_pre_ping=True, connect_args=connect_args, hide_parameters=True
+        )
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+    engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
     # SQLite leaves foreign keys off by default, and several processes (serve, chat)
     # share one file: WAL lets readers go on while one writes.

@@ -114,6 +114,22 @@ class Sender:
             outcome = Outcome("failed", f"internal error: {type(exc).__name__}")
         async with transaction(self.sessions) as session:
             await self._record(session, delivery, outcome)
+        # Ids and the outcome only: the address, the text and the provider's words (which may
+        # quote the number) stay in the database.
+        waiting = outcome.status == "pending" and not outcome.tried
+        log.log(
+            logging.DEBUG if waiting else logging.INFO,
+            "delivery %s",
+            outcome.status,
+            extra={
+                "delivery_id": delivery.id,
+                "resident_id": delivery.resident_id,
+                "channel": delivery.channel,
+                "kind": delivery.kind,
+                "attempt": delivery.attempts + outcome.tried,
+                "unreachable": outcome.unreachable is not None,
+            },
+        )
 
     async def _attempt(self, delivery: Delivery) -> Outcome:
         channel = self.channels[delivery.channel]
