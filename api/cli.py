@@ -1,4 +1,4 @@
-"""The `portineria` command line: serve, worker, chat, db, demo-data, staff, nlu, telegram."""
+"""The `portineria` command line: serve, worker, chat, db, demo-data, staff, casa, nlu, telegram."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from actions import demo, migrate, staff
 from actions.db import transaction
 from actions.errors import DomainError
 from api.commands.broadcast import app as broadcast_app
+from api.commands.casa import app as casa_app
 from api.commands.common import fail, run, settings_or_exit, with_store
 from api.commands.nlu import app as nlu_app
 from api.runtime import Store, build_conversations
@@ -34,6 +35,7 @@ app.add_typer(staff_app, name="staff")
 app.add_typer(telegram_app, name="telegram")
 app.add_typer(nlu_app, name="nlu")
 app.add_typer(broadcast_app, name="broadcast")
+app.add_typer(casa_app, name="casa")
 
 
 @db_app.command("upgrade")
@@ -235,3 +237,23 @@ def staff_token(email: str) -> None:
             return await staff.issue_token(session, email=email)
 
     typer.echo(run(with_store(settings, issue)))
+
+
+@staff_app.command("telegram")
+def staff_telegram(
+    email: str,
+    telegram_user_id: Annotated[
+        int | None,
+        typer.Argument(help="Their Telegram user id (the group tells it); leave out to unlink."),
+    ] = None,
+) -> None:
+    """Let a staff member claim and answer handoffs from the custodians' Telegram groups."""
+    settings = settings_or_exit()
+
+    async def link(store: Store) -> None:
+        async with transaction(store.sessions) as session:
+            await staff.link_telegram(session, email=email, telegram_user_id=telegram_user_id)
+
+    run(with_store(settings, link))
+    linked = f"Telegram user {telegram_user_id}" if telegram_user_id else "unlinked"
+    typer.echo(f"{email}: {linked}")

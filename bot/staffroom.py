@@ -118,7 +118,10 @@ class StaffRoom:
             where = f"è il gruppo di {casa.name}" if casa else "non è collegato a una Casa"
             if chat == self.fallback_chat:
                 where = "riceve le richieste senza un gruppo di Casa"
-            return f"Numero di questo gruppo: {chat} ({where})."
+            return (
+                f"Numero di questo gruppo: {chat} ({where}). Per ricevere qui le richieste "
+                f'di una Casa: portineria casa telegram-group "Nome della Casa" --chat-id {chat}'
+            )
         if casa is None and chat != self.fallback_chat:
             return ""  # a group Portineria does not serve: only /id is answered there
         if message.command in ("aiuto", "help", "start"):
