@@ -12,11 +12,21 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from actions.errors import InvalidTransition
-from api.console import auditlog, auth, handoff, inbox, needs, overview, residents, schedule
+from api.console import (
+    auditlog,
+    auth,
+    broadcasts,
+    handoff,
+    inbox,
+    needs,
+    overview,
+    residents,
+    schedule,
+)
 from api.console.web import TEMPLATES, ActionFailed, LoginRequired, flash, redirect
 
 PREFIX = "/console"
-ROUTERS = (auth, inbox, handoff, needs, schedule, overview, residents, auditlog)
+ROUTERS = (auth, inbox, handoff, needs, schedule, broadcasts, overview, residents, auditlog)
 
 
 def install(app: FastAPI) -> None:

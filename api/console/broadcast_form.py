@@ -1,0 +1,123 @@
+"""The compose form of an announcement: what staff typed, checked, with errors in Italian."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from actions.broadcasts import BROADCAST_CHANNELS, LANGUAGES
+from api.console.web import Clock
+
+# Twilio refuses a message body longer than this; Telegram allows more, SMS far less.
+TEXT_MAX = 1600
+CONTENT_SID_MAX = 64  # the column's size
+LANGUAGE_NAMES = {
+    "it": "Italiano",
+    "en": "Inglese",
+    "ar": "Arabo",
+    "ro": "Rumeno",
+    "sq": "Albanese",
+    "uk": "Ucraino",
+    "zh": "Cinese",
+}
+FIELDS = (
+    *(f"text_{lang}" for lang in LANGUAGES),
+    "quartiere",
+    "language",
+    "channel",
+    "whatsapp_content_sid",
+    "whatsapp_variables",
+    "when",
+    "day",
+    "time",
+)
+
+
+class FormInvalid(ValueError):
+    """What is wrong with the form, said to the person who filled it."""
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A checked compose form, ready for actions.broadcasts.create_broadcast."""
+
+    texts: dict[str, str]
+    quartiere: str | None
+    language: str | None
+    channel: str | None
+    whatsapp_content_sid: str | None
+    whatsapp_variables: dict[str, str]
+    at: datetime | None  # None: send as soon as it is confirmed
+
+
+def form_values(form: Mapping[str, Any]) -> dict[str, str]:
+    """The form's fields as typed (files and unknown fields dropped), to check or show again."""
+    return {name: value for name in FIELDS if isinstance(value := form.get(name, ""), str)}
+
+
+def read(
+    values: Mapping[str, str], *, quartieri: Sequence[str], clock: Clock, now: datetime
+) -> Composed:
+    """Check the form; FormInvalid says what to fix."""
+    texts = {lang: values.get(f"text_{lang}", "").strip() for lang in LANGUAGES}
+    if not texts["it"]:
+        raise FormInvalid("Scriva il testo in italiano: lo ricevono anche le altre lingue.")
+    too_long = [LANGUAGE_NAMES[lang] for lang, text in texts.items() if len(text) > TEXT_MAX]
+    if too_long:
+        raise FormInvalid(f"Testo troppo lungo ({', '.join(too_long)}): al massimo {TEXT_MAX}.")
+    quartiere = _choice(values.get("quartiere", ""), quartieri, "Quartiere")
+    language = _choice(values.get("language", ""), LANGUAGES, "Lingua")
+    channel = _choice(values.get("channel", ""), BROADCAST_CHANNELS, "Canale")
+    content_sid = values.get("whatsapp_content_sid", "").strip() or None
+    if content_sid and len(content_sid) > CONTENT_SID_MAX:
+        raise FormInvalid("Il codice del modello WhatsApp è troppo lungo.")
+    variables = _variables(values.get("whatsapp_variables", ""))
+    if variables and not content_sid:
+        raise FormInvalid("Le variabili servono solo con un modello WhatsApp: indichi il codice.")
+    return Composed(
+        texts={lang: text for lang, text in texts.items() if text},
+        quartiere=quartiere,
+        language=language,
+        channel=channel,
+        whatsapp_content_sid=content_sid,
+        whatsapp_variables=variables,
+        at=_when(values, clock, now),
+    )
+
+
+def _choice(value: str, allowed: Sequence[str], what: str) -> str | None:
+    """An empty choice means everyone; anything not offered is refused."""
+    if not value:
+        return None
+    if value not in allowed:
+        raise FormInvalid(f"{what}: scelta non valida.")
+    return value
+
+
+def _variables(text: str) -> dict[str, str]:
+    """One KEY=VALUE per line, as Twilio's content variables ("1=Via Roma")."""
+    variables = {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise FormInvalid(f"Variabili: una per riga, come 1=Via Roma (non «{line.strip()}»).")
+        variables[key.strip()] = value.strip()
+    return variables
+
+
+def _when(values: Mapping[str, str], clock: Clock, now: datetime) -> datetime | None:
+    if values.get("when", "now") != "later":
+        return None
+    if not values.get("day") or not values.get("time"):
+        raise FormInvalid("Per programmare l'invio scelga giorno e ora.")
+    try:
+        at = clock.parse(values["day"], values["time"])
+    except ValueError:
+        raise FormInvalid("Data o ora non valide.") from None
+    if at <= now:
+        raise FormInvalid("Il giorno e l'ora scelti sono già passati.")
+    return at

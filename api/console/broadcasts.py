@@ -1,0 +1,303 @@
+"""Announcements: compose, preview the reach and cost, send or schedule, follow, cancel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from actions import audit, broadcasts, places
+from actions.errors import NotFound
+from actions.models import Broadcast, StaffUser
+from api.console import broadcast_form, charts
+from api.console.broadcast_form import LANGUAGE_NAMES, FormInvalid
+from api.console.web import (
+    ConsoleStaff,
+    clock_of,
+    failing_back,
+    flash,
+    label,
+    page,
+    partial,
+    redirect,
+    require_role,
+    settings_of,
+    staff_name,
+)
+from api.csrf import verify_csrf
+from api.deps import Id, Now, Session
+from api.routes.broadcasts import ROLES
+from bot.broadcasts import preview as preview_of
+
+router = APIRouter(prefix="/console/broadcasts", dependencies=[Depends(verify_csrf)])
+LIST = "/console/broadcasts"
+SHOWN = 100
+STATES = {
+    "draft": "Bozza",
+    "scheduled": "Programmato",
+    "sending": "In invio",
+    "done": "Concluso",
+    "cancelled": "Annullato",
+}
+OPEN_STATES = ("draft", "scheduled", "sending")
+# The outbox's reasons (bot/outbox.py, the channels' errors) in the words staff read.
+REASONS = {
+    "recipient opted out": "ha chiesto di non ricevere messaggi (STOP)",
+    "recipient unreachable": "non raggiungibile",
+    "broadcast cancelled": "annuncio annullato",
+    "free-form WhatsApp message outside the 24-hour window": (
+        "fuori dalla finestra di 24 ore di WhatsApp, senza modello"
+    ),
+}
+CHART_KEYS = ("delivered", "sent", "pending", "failed", "skipped")
+
+
+async def broadcast_staff(user: ConsoleStaff) -> StaffUser:
+    """The staff member, if their role may send announcements (as in the REST API)."""
+    require_role(user, *ROLES)
+    return user
+
+
+Manager = Annotated[StaffUser, Depends(broadcast_staff)]
+
+
+@router.get("")
+async def listing(request: Request, user: Manager, session: Session) -> HTMLResponse:
+    """The latest announcements with where each stands."""
+    found = await broadcasts.latest_with_statistics(session, limit=SHOWN)
+    return page(
+        request, "broadcasts.html", user, broadcasts=found, states=STATES, languages=LANGUAGE_NAMES
+    )
+
+
+@router.get("/new")
+async def new(request: Request, user: Manager, session: Session) -> HTMLResponse:
+    """An empty compose form."""
+    return await _form(request, user, session, {"when": "now"})
+
+
+@router.post("", response_model=None)
+async def compose(
+    request: Request, user: Manager, session: Session, now: Now
+) -> HTMLResponse | RedirectResponse:
+    """Save what was composed as a draft, then show its preview; nothing is sent yet."""
+    values = broadcast_form.form_values(await request.form())
+    clock = clock_of(request)
+    try:
+        composed = broadcast_form.read(
+            values, quartieri=await places.quartieri(session), clock=clock, now=now
+        )
+    except FormInvalid as exc:
+        return await _form(request, user, session, values, error=str(exc))
+    draft = await broadcasts.create_broadcast(
+        session,
+        texts=composed.texts,
+        quartiere=composed.quartiere,
+        language=composed.language,
+        channel=composed.channel,
+        whatsapp_content_sid=composed.whatsapp_content_sid,
+        whatsapp_variables=composed.whatsapp_variables,
+        staff_id=user.id,
+        now=now,
+    )
+    _record(session, user, "broadcast.create", draft.id, now)
+    when = (
+        ""
+        if composed.at is None
+        else "?"
+        + urlencode({"day": clock.date_input(composed.at), "time": clock.time_input(composed.at)})
+    )
+    return redirect(f"{LIST}/{draft.id}/preview{when}")
+
+
+@router.get("/{broadcast_id}/preview", response_model=None)
+async def preview(
+    broadcast_id: Id,
+    request: Request,
+    user: Manager,
+    session: Session,
+    now: Now,
+    day: str = "",
+    time: str = "",
+) -> HTMLResponse | RedirectResponse:
+    """Who it reaches on each channel, SMS encoding and cost, WhatsApp; then confirm."""
+    draft = await _broadcast(session, broadcast_id)
+    if draft.state != "draft":
+        return redirect(f"{LIST}/{broadcast_id}")
+    clock = clock_of(request)
+    try:
+        at = clock.parse(day, time) if day and time else None
+    except ValueError:
+        at = None
+    shown = await preview_of(
+        session, broadcast=draft, now=now, segment_cost=settings_of(request).sms_segment_cost
+    )
+    return page(
+        request,
+        "broadcast_preview.html",
+        user,
+        broadcast=draft,
+        preview=shown,
+        at=at,
+        when={"day": day, "time": time},
+        cost=f"{shown['sms']['estimated_cost_eur']:.2f}".replace(".", ","),
+        languages=LANGUAGE_NAMES,
+        channels=broadcasts.BROADCAST_CHANNELS,
+    )
+
+
+@router.post("/{broadcast_id}/send")
+async def send(
+    broadcast_id: Id, request: Request, user: Manager, session: Session, now: Now
+) -> RedirectResponse:
+    """Fan out now: one delivery per resident and channel, sent by the outbox."""
+    await _broadcast(session, broadcast_id)
+    with failing_back(f"{LIST}/{broadcast_id}"):
+        queued = await broadcasts.fan_out(session, broadcast_id=broadcast_id, now=now)
+    _record(session, user, "broadcast.send", broadcast_id, now, deliveries=queued)
+    flash(request, f"Annuncio in invio: {queued} messaggi in coda.")
+    return redirect(f"{LIST}/{broadcast_id}")
+
+
+@router.post("/{broadcast_id}/schedule")
+async def schedule(
+    broadcast_id: Id,
+    request: Request,
+    user: Manager,
+    session: Session,
+    now: Now,
+    day: Annotated[str, Form()],
+    time: Annotated[str, Form()],
+) -> RedirectResponse:
+    """Confirm a draft for later: it goes out by itself at that time."""
+    await _broadcast(session, broadcast_id)
+    clock = clock_of(request)
+    back = f"{LIST}/{broadcast_id}/preview?" + urlencode({"day": day, "time": time})
+    try:
+        at = clock.parse(day, time)
+    except ValueError:
+        flash(request, "Data o ora non valide.", "error")
+        return redirect(back)
+    with failing_back(back):
+        await broadcasts.schedule_broadcast(session, broadcast_id=broadcast_id, at=at, now=now)
+    _record(session, user, "broadcast.schedule", broadcast_id, now, at=at.isoformat())
+    flash(request, f"Annuncio programmato per {clock.when(at)}.")
+    return redirect(f"{LIST}/{broadcast_id}")
+
+
+@router.post("/{broadcast_id}/cancel")
+async def cancel(
+    broadcast_id: Id, request: Request, user: Manager, session: Session, now: Now
+) -> RedirectResponse:
+    """Stop it: what is not sent yet is skipped (a draft or scheduled one never goes out)."""
+    await _broadcast(session, broadcast_id)
+    with failing_back(f"{LIST}/{broadcast_id}"):
+        stopped = await broadcasts.cancel_broadcast(session, broadcast_id=broadcast_id)
+    _record(session, user, "broadcast.cancel", broadcast_id, now, stopped=stopped)
+    flash(request, f"Annuncio annullato. Messaggi non più inviati: {stopped}.")
+    return redirect(f"{LIST}/{broadcast_id}")
+
+
+@router.get("/{broadcast_id}")
+async def detail(
+    broadcast_id: Id, request: Request, user: Manager, session: Session
+) -> HTMLResponse:
+    """What was sent to whom, and how it went on each channel."""
+    broadcast = await _broadcast(session, broadcast_id)
+    author = await session.get(StaffUser, broadcast.created_by_staff_id or 0)
+    return page(
+        request,
+        "broadcast.html",
+        user,
+        author=staff_name(author),
+        languages=LANGUAGE_NAMES,
+        **await _progress(session, broadcast),
+    )
+
+
+@router.get("/{broadcast_id}/progress")
+async def progress(
+    broadcast_id: Id, request: Request, user: Manager, session: Session
+) -> HTMLResponse:
+    """The statistics again (the detail page polls this while the announcement goes out)."""
+    broadcast = await _broadcast(session, broadcast_id)
+    return partial(request, "_broadcast_progress.html", **await _progress(session, broadcast))
+
+
+async def _progress(session: AsyncSession, broadcast: Broadcast) -> dict[str, Any]:
+    """Totals, a row and a bar per channel, and why messages were skipped or failed."""
+    stats = await broadcasts.statistics(session, broadcast_id=broadcast.id)
+    per_channel: dict[str, dict[str, int]] = {}
+    reasons = []
+    for item in await broadcasts.delivery_breakdown(session, broadcast_id=broadcast.id):
+        key = "pending" if item.status in broadcasts.OPEN_DELIVERY else item.status
+        counts = per_channel.setdefault(item.channel, {})
+        counts[key] = counts.get(key, 0) + item.count
+        if item.status in ("skipped", "failed"):
+            why = REASONS.get(item.reason or "", item.reason or "motivo non registrato")
+            reasons.append((item.channel, item.status, why, item.count))
+    chart = charts.stacked_bars(
+        {label("channel", channel): counts for channel, counts in per_channel.items()},
+        CHART_KEYS,
+        {key: label("delivery", key) for key in CHART_KEYS},
+    )
+    return {
+        "broadcast": broadcast,
+        "stats": stats,
+        "per_channel": per_channel,
+        "reasons": reasons,
+        "chart": chart,
+        "states": STATES,
+        "can_cancel": stats["state"] in OPEN_STATES,
+    }
+
+
+async def _form(
+    request: Request,
+    user: StaffUser,
+    session: AsyncSession,
+    values: dict[str, str],
+    error: str | None = None,
+) -> HTMLResponse:
+    return page(
+        request,
+        "broadcast_form.html",
+        user,
+        status_code=400 if error else 200,
+        values=values,
+        error=error,
+        quartieri=await places.quartieri(session),
+        languages=LANGUAGE_NAMES,
+        channels=broadcasts.BROADCAST_CHANNELS,
+        text_max=broadcast_form.TEXT_MAX,
+        translated=any(v for k, v in values.items() if k.startswith("text_") and k != "text_it"),
+    )
+
+
+async def _broadcast(session: AsyncSession, broadcast_id: int) -> Broadcast:
+    try:
+        return await broadcasts.broadcast_by_id(session, broadcast_id=broadcast_id)
+    except NotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no broadcast {broadcast_id}") from None
+
+
+def _record(
+    session: AsyncSession,
+    user: StaffUser,
+    action: str,
+    broadcast_id: int,
+    now: datetime,
+    **detail: Any,
+) -> None:
+    audit.record(
+        session,
+        staff_id=user.id,
+        action=action,
+        target=f"broadcast:{broadcast_id}",
+        now=now,
+        detail={"via": "console", **detail},
+    )
