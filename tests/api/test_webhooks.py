@@ -26,6 +26,7 @@ from tests.support.channels import (
 
 # The fixtures this module uses, from the shared support module.
 fake_telegram, fake_twilio, harness = support.fake_telegram, support.fake_twilio, support.harness
+staff_room = support.staff_room
 
 CASES = load_cases()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -11,31 +10,17 @@ from actions.db import transaction
 from actions.models import Booking, ChannelAddress, Delivery
 from actions.outbox import enqueue
 from tests.support import channels as support
-from tests.support.channels import Harness, SmsResident, TelegramResident
+from tests.support.channels import Harness, SmsResident, TelegramResident, send_all
 
 NOW = datetime.now(UTC)
 
 fake_telegram, fake_twilio, harness = support.fake_telegram, support.fake_twilio, support.harness
 
 
-async def _send_all(harness: Harness) -> None:
-    """Run the sender until no reply is waiting (the per-chat pacing makes it take a while)."""
-    for _ in range(200):
-        async with harness.sessions() as session:
-            open_rows = await session.scalar(
-                select(Delivery.id).where(Delivery.status.in_(("pending", "sending")))
-            )
-        if open_rows is None:
-            return
-        if not await harness.sender.run_once():
-            await asyncio.sleep(0.05)
-    raise AssertionError("the outbox did not empty")
-
-
 async def test_a_telegram_resident_books_spid_with_buttons(harness: Harness) -> None:
     giulia = TelegramResident(harness.hooks, harness.telegram)
     assert (await giulia.says("/start")).json() == {"ok": True}
-    await _send_all(harness)
+    await send_all(harness)
     [menu] = giulia.new()
     assert "Come posso aiutare?" in menu["text"] and "reply_markup" in menu
     answer = await giulia.presses("SPID")
@@ -44,44 +29,44 @@ async def test_a_telegram_resident_books_spid_with_buttons(harness: Harness) -> 
         "method": "answerCallbackQuery",
         "callback_query_id": f"cq{giulia.update_id - 1}",
     }
-    await _send_all(harness)
+    await send_all(harness)
     bring, where = giulia.new()
     assert "carta d'identità" in bring["text"] and "In quale Casa" in where["text"]
     await giulia.presses("Ospizio")
-    await _send_all(harness)
+    await send_all(harness)
     [when] = giulia.new()
     assert "Quando vuole venire?" in when["text"]
     await giulia.presses("1.")
-    await _send_all(harness)
+    await send_all(harness)
     [confirm] = giulia.new()
     assert "Conferma?" in confirm["text"]
     await giulia.presses("Sì")
-    await _send_all(harness)
+    await send_all(harness)
     [done] = giulia.new()
     async with harness.sessions() as session:
         booking = await session.scalar(select(Booking))
     assert booking is not None and f"Il suo codice è {booking.code}" in done["text"]
     # Telegram retries the last update: no second booking, no second reply.
     assert (await harness.hooks.telegram(giulia.last_update)).status_code == 200
-    await _send_all(harness)
+    await send_all(harness)
     assert giulia.new() == []
 
 
 async def test_an_sms_resident_books_spid_with_digits(harness: Harness) -> None:
     mario = SmsResident(harness.hooks, harness.twilio)
     await mario.says("menu")
-    await _send_all(harness)
+    await send_all(harness)
     [menu] = mario.new()
     assert menu["Body"].startswith("Come posso aiutare? Scriva il numero.\n1 ")
     await mario.says(mario.option("SPID"))
-    await _send_all(harness)
+    await send_all(harness)
     assert len(mario.new()) == 2
     await mario.says(mario.option("Ospizio"))
-    await _send_all(harness)
+    await send_all(harness)
     await mario.says("1")
-    await _send_all(harness)
+    await send_all(harness)
     await mario.says("1")
-    await _send_all(harness)
+    await send_all(harness)
     [done] = mario.new()[-1:]
     assert "Prenotato! Il suo codice è" in done["Body"]
     async with harness.sessions() as session:
@@ -90,7 +75,7 @@ async def test_an_sms_resident_books_spid_with_digits(harness: Harness) -> None:
     assert all(m["StatusCallback"].endswith("/webhooks/twilio") for m in mario.received())
     # Twilio retries the last webhook: no second reply.
     await harness.hooks.twilio(mario.last_fields)
-    await _send_all(harness)
+    await send_all(harness)
     assert mario.new() == []
 
 
@@ -98,13 +83,13 @@ async def test_a_blocked_telegram_resident_gets_nothing_more(harness: Harness) -
     giulia = TelegramResident(harness.hooks, harness.telegram)
     harness.telegram.blocked.add(giulia.chat_id)
     await giulia.says("/start")  # and blocks the bot before the answer goes out
-    await _send_all(harness)
+    await send_all(harness)
     async with transaction(harness.sessions) as session:
         address = await session.scalar(select(ChannelAddress))
         assert address is not None and address.unreachable
         for kind in ("reminder", "broadcast"):
             enqueue(session, address=address, payload={"text": kind}, kind=kind, now=NOW)
-    await _send_all(harness)
+    await send_all(harness)
     assert len(harness.telegram.calls("sendMessage")) == 1  # only the first, refused
     async with harness.sessions() as session:
         statuses = (await session.scalars(select(Delivery.status).order_by(Delivery.id))).all()
@@ -116,10 +101,10 @@ async def test_events_on_telegram_come_with_a_calendar_file(
 ) -> None:
     anna = TelegramResident(harness.hooks, harness.telegram)
     await anna.says("/start")
-    await _send_all(harness)
+    await send_all(harness)
     anna.new()
     await anna.presses("Eventi")
-    await _send_all(harness)
+    await send_all(harness)
     [events] = anna.new()
     assert "Ecco cosa c'è:" in events["text"]
     [document] = [c.fields for c in fake_telegram.calls("sendDocument")]  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import time
@@ -37,6 +38,7 @@ from bot.channels import Channels
 from bot.channels.budget import Budget
 from bot.conversation import Conversations
 from bot.outbox import Sender
+from bot.staffroom import StaffRoom
 from nlu.types import NLU
 from tests.conftest import ROME
 from tests.fakes.telegram import TOKEN, FakeTelegram
@@ -75,12 +77,19 @@ class Harness:
 
 
 @pytest.fixture
+def staff_room() -> StaffRoom | None:
+    """No custodians' Telegram group unless a test module says otherwise."""
+    return None
+
+
+@pytest.fixture
 async def harness(
     database: tuple[str, str | None],
     sessions: SessionFactory,
     nlu: NLU,
     fake_telegram: FakeTelegram,
     fake_twilio: FakeTwilio,
+    staff_room: StaffRoom | None,
 ) -> AsyncIterator[Harness]:
     # The routes read the real clock, so the demo is loaded at the real "now".
     async with transaction(sessions) as session:
@@ -89,7 +98,7 @@ async def harness(
     app = create_app(settings)
     channels = build_channels(settings)
     sender = Sender(sessions, channels, Budget())
-    conversations = Conversations(sessions, nlu, ROME)
+    conversations = Conversations(sessions, nlu, ROME, staff_room=staff_room)
     app.state.channels = ChannelRuntime(channels, conversations, sender, sessions, PUBLIC_URL)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
@@ -173,6 +182,20 @@ class Webhooks:
         answer = await self.client.post(path, content=body, headers=headers)
         self.timings.append(time.perf_counter() - started)
         return answer
+
+
+async def send_all(harness: Harness) -> None:
+    """Run the sender until no message is waiting (the per-chat pacing makes it take a while)."""
+    for _ in range(200):
+        async with harness.sessions() as session:
+            open_rows = await session.scalar(
+                select(Delivery.id).where(Delivery.status.in_(("pending", "sending")))
+            )
+        if open_rows is None:
+            return
+        if not await harness.sender.run_once():
+            await asyncio.sleep(0.05)
+    raise AssertionError("the outbox did not empty")
 
 
 async def row_counts(sessions: SessionFactory) -> dict[str, int]:

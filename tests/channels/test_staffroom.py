@@ -1,0 +1,263 @@
+"""The custodians' Telegram group: a handoff card, "Prendo io", answers reaching SMS."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select, update
+
+from actions import staff
+from actions.db import transaction
+from actions.models import AuditEntry, Casa, Delivery, Handoff, HandoffNote, Resident
+from bot.staffroom import StaffRoom
+from tests.fakes.telegram import FakeTelegram
+from tests.support import channels as support
+from tests.support.channels import PUBLIC_URL, Harness, SmsResident, Webhooks, send_all
+
+OSPIZIO_GROUP = -1001987654321
+FALLBACK_GROUP = -1001000000001
+harness = support.harness
+ANNA = 555000111  # the Ospizio custodian's Telegram user id
+STRANGER = 555000999  # in the group, but no staff account
+
+
+@pytest.fixture
+def staff_room() -> StaffRoom:
+    """Handoffs go to their Casa's group, or to the city-wide group."""
+    return StaffRoom(FALLBACK_GROUP, PUBLIC_URL + "/console")
+
+
+@dataclass
+class StaffGroup:
+    """A custodians' group: reads what the bot posted, presses buttons, replies, commands."""
+
+    hooks: Webhooks
+    fake: FakeTelegram
+    chat_id: int
+    update_id: int = 700000000
+
+    def posts(self) -> list[dict[str, Any]]:
+        """The messages the bot posted here, as the Bot API returned them (with message_id)."""
+        return [
+            answer.body["result"]
+            for request, answer in list(self.fake.exchanges)
+            if request.path.endswith("/sendMessage")
+            and answer.status == 200
+            and answer.body["result"]["chat"]["id"] == self.chat_id
+        ]
+
+    def _from(self, user: int) -> dict[str, Any]:
+        return {"id": user, "is_bot": False, "first_name": "Anna", "last_name": "Bertolini"}
+
+    def _chat(self) -> dict[str, Any]:
+        return {"id": self.chat_id, "title": "Custodi", "type": "supergroup"}
+
+    async def presses(self, post: dict[str, Any], label: str, user: int) -> httpx.Response:
+        """Press a button of one of the bot's posts."""
+        [button] = [
+            row[0] for row in post["reply_markup"]["inline_keyboard"] if label in row[0]["text"]
+        ]
+        self.update_id += 1
+        query = {
+            "id": f"cq{self.update_id}",
+            "from": self._from(user),
+            "chat_instance": "-4242",
+            "data": button["callback_data"],
+            "message": {
+                "message_id": post["message_id"],
+                "date": 1795593600,
+                "chat": self._chat(),
+                "text": post["text"],
+            },
+        }
+        return await self.hooks.telegram({"update_id": self.update_id, "callback_query": query})
+
+    async def writes(
+        self, text: str, user: int, *, replying_to: dict[str, Any] | None = None
+    ) -> httpx.Response:
+        """Write in the group, as a reply to one of the bot's posts or not."""
+        self.update_id += 1
+        message: dict[str, Any] = {
+            "message_id": self.update_id % 100000,
+            "date": 1795593600,
+            "from": self._from(user),
+            "chat": self._chat(),
+            "text": text,
+        }
+        if replying_to is not None:
+            message["reply_to_message"] = replying_to
+        return await self.hooks.telegram({"update_id": self.update_id, "message": message})
+
+
+@pytest.fixture
+async def ospizio(harness: Harness) -> StaffGroup:
+    """The Ospizio group, linked to its Casa; Anna, its custodian, linked to her account."""
+    async with transaction(harness.sessions) as session:
+        await session.execute(
+            update(Casa).where(Casa.name == "Ospizio").values(telegram_chat_id=OSPIZIO_GROUP)
+        )
+        await staff.link_telegram(
+            session, email="custode.ospizio@demo.portineria.it", telegram_user_id=ANNA
+        )
+    return StaffGroup(harness.hooks, harness.telegram, OSPIZIO_GROUP)
+
+
+async def _resident_of_ospizio(harness: Harness, maria: SmsResident) -> None:
+    await maria.says("ciao")
+    async with transaction(harness.sessions) as session:
+        await session.execute(update(Resident).values(quartiere="Ospizio", display_name="Maria"))
+    await send_all(harness)
+    maria.new()
+
+
+async def _handoff(harness: Harness) -> Handoff:
+    async with harness.sessions() as session:
+        handoff = await session.scalar(select(Handoff))
+        assert handoff is not None
+        return handoff
+
+
+async def test_a_custodian_answers_an_sms_resident_from_the_telegram_group(
+    harness: Harness, ospizio: StaffGroup
+) -> None:
+    maria = SmsResident(harness.hooks, harness.twilio)
+    await _resident_of_ospizio(harness, maria)
+    await maria.says("spid x mia moglie nn so come fare, voglio parlare con qualcuno")
+    await maria.says("operatore")
+    await send_all(harness)
+    [card] = ospizio.posts()
+    assert "Richiesta n." in card["text"] and "Ospizio" in card["text"]
+    assert "Maria" in card["text"] and "SMS" in card["text"]
+    assert "spid x mia moglie" in card["text"]  # the recent transcript
+    assert "+39" not in card["text"]  # custodians answer through the bot, not by phone
+    assert "Ho chiesto a una persona" in maria.new()[-1]["Body"]
+
+    pressed = await ospizio.presses(card, "Prendo io", ANNA)
+    assert pressed.json()["method"] == "answerCallbackQuery"
+    assert "ha preso la richiesta" in pressed.json()["text"]
+    handoff = await _handoff(harness)
+    assert handoff.status == "claimed" and handoff.claimed_by_staff_id is not None
+
+    await ospizio.writes(
+        "Buongiorno Maria, sono Anna. Venga giovedì alle 10.", ANNA, replying_to=card
+    )
+    await send_all(harness)
+    [answer] = maria.new()
+    assert answer["Body"] == "Buongiorno Maria, sono Anna. Venga giovedì alle 10."
+
+    # While Anna holds it, the bot is quiet and what Maria writes reaches the group.
+    await maria.says("grazie, porto la tessera sanitaria?")
+    await send_all(harness)
+    assert maria.new() == []
+    passed_on = ospizio.posts()[-1]
+    assert "porto la tessera sanitaria?" in passed_on["text"]
+    await ospizio.writes("Sì, e la carta d'identità.", ANNA, replying_to=passed_on)
+    await send_all(harness)
+    assert [m["Body"] for m in maria.new()] == ["Sì, e la carta d'identità."]
+
+    await ospizio.writes("/nota le serve anche la PEC", ANNA, replying_to=card)
+    await ospizio.writes("/chiudi prenotato giovedì", ANNA, replying_to=card)
+    await send_all(harness)
+    assert "chiusa da" in ospizio.posts()[-1]["text"]
+    async with harness.sessions() as session:
+        closed = await session.get_one(Handoff, handoff.id)
+        assert (closed.status, closed.outcome) == ("closed", "prenotato giovedì")
+        [note] = (await session.scalars(select(HandoffNote))).all()
+        assert note.text == "le serve anche la PEC"
+        actions = set(await session.scalars(select(AuditEntry.action)))
+        assert {"handoff.claim", "handoff.reply", "handoff.nota", "handoff.chiudi"} <= actions
+    await maria.says("menu")
+    await send_all(harness)
+    assert "Come posso aiutare?" in maria.new()[-1]["Body"]  # the bot answers again
+
+
+async def test_a_reply_delivered_twice_by_telegram_reaches_the_resident_once(
+    harness: Harness, ospizio: StaffGroup
+) -> None:
+    maria = SmsResident(harness.hooks, harness.twilio)
+    await _resident_of_ospizio(harness, maria)
+    await maria.says("operatore")
+    await send_all(harness)
+    [card] = ospizio.posts()
+    maria.new()
+    await ospizio.writes("Arrivo subito", ANNA, replying_to=card)
+    ospizio.update_id -= 1  # Telegram sends the same update again after a lost response
+    assert (await ospizio.writes("Arrivo subito", ANNA, replying_to=card)).status_code == 200
+    await send_all(harness)
+    assert [m["Body"] for m in maria.new()] == ["Arrivo subito"]
+
+
+async def test_release_gives_the_conversation_back_to_the_bot(
+    harness: Harness, ospizio: StaffGroup
+) -> None:
+    maria = SmsResident(harness.hooks, harness.twilio)
+    await _resident_of_ospizio(harness, maria)
+    await maria.says("operatore")
+    await send_all(harness)
+    [card] = ospizio.posts()
+    await ospizio.writes("/prendo", ANNA, replying_to=card)
+    await ospizio.writes(f"/rilascia {(await _handoff(harness)).id}", ANNA)
+    await send_all(harness)
+    assert "ridata al bot" in ospizio.posts()[-1]["text"]
+    maria.new()
+    await maria.says("menu")
+    await send_all(harness)
+    assert "Come posso aiutare?" in maria.new()[-1]["Body"]
+
+
+async def test_strangers_other_cases_and_unknown_groups_change_nothing(
+    harness: Harness, ospizio: StaffGroup
+) -> None:
+    maria = SmsResident(harness.hooks, harness.twilio)
+    await _resident_of_ospizio(harness, maria)
+    await maria.says("operatore")
+    await send_all(harness)
+    [card] = ospizio.posts()
+
+    # Someone in the group with no staff account is told how to get linked.
+    pressed = await ospizio.presses(card, "Prendo io", STRANGER)
+    assert f"portineria staff telegram SUA-EMAIL {STRANGER}" in pressed.json()["text"]
+    # A custodian of another Casa does not see this handoff.
+    async with transaction(harness.sessions) as session:
+        rosta = await session.scalar(select(Casa.id).where(Casa.name == "Rosta Nuova"))
+        other = await staff.create_staff(
+            session,
+            email="custode.rosta@example.org",
+            role="custodian",
+            password="x" * 16,
+            casa_id=rosta,
+            now=datetime.now(UTC),
+        )
+        other.telegram_user_id = 555000222
+    pressed = await ospizio.presses(card, "Prendo io", 555000222)
+    assert "Non trovo la richiesta" in pressed.json()["text"]
+    # A group no Casa uses answers /id only, and nothing else happens there.
+    elsewhere = StaffGroup(harness.hooks, harness.telegram, -1009999999999, update_id=710000000)
+    assert (await elsewhere.writes(f"/chiudi {(await _handoff(harness)).id}", ANNA)).is_success
+    await elsewhere.writes("/id", ANNA)
+    await send_all(harness)
+    [told] = elsewhere.posts()
+    assert "-1009999999999" in told["text"] and "--chat-id -1009999999999" in told["text"]
+    assert (await _handoff(harness)).status == "waiting"
+    async with harness.sessions() as session:
+        relays = await session.scalars(select(Delivery).where(Delivery.kind == "relay"))
+        assert relays.all() == []
+
+
+async def test_a_handoff_with_no_casa_goes_to_the_city_wide_group(
+    harness: Harness, ospizio: StaffGroup
+) -> None:
+    maria = SmsResident(harness.hooks, harness.twilio)
+    await maria.says("voglio parlare con una persona")
+    await send_all(harness)
+    city = StaffGroup(harness.hooks, harness.telegram, FALLBACK_GROUP, update_id=720000000)
+    [card] = city.posts()
+    assert "nessuna Casa indicata" in card["text"]
+    assert ospizio.posts() == []
+    await maria.says("annulla")
+    await send_all(harness)
+    assert "ha annullato la richiesta" in city.posts()[-1]["text"]
