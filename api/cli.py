@@ -121,6 +121,8 @@ def serve(
     ] = 1,
 ) -> None:
     """Start the web server (webhooks, staff API, console, /health, /docs)."""
+    import logging.config
+
     import uvicorn
 
     from api.logs import log_config
@@ -136,6 +138,7 @@ def serve(
         raise fail("--workers with SQLite needs PORTINERIA_REDIS_URL (one shared send budget)")
     logs = log_config(settings.log_level, settings.log_format)
     if workers == 1:
+        logging.config.dictConfig(logs)  # building the app may log already
         web = create_app(settings, telegram_polling=telegram_polling)
         uvicorn.run(web, host=host, port=port, log_config=logs)
         return
