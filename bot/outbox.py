@@ -126,6 +126,7 @@ class Sender:
                 "resident_id": delivery.resident_id,
                 "channel": delivery.channel,
                 "kind": delivery.kind,
+                "status": outcome.status,
                 "attempt": delivery.attempts + outcome.tried,
                 "unreachable": outcome.unreachable is not None,
             },
