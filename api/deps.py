@@ -24,7 +24,10 @@ async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-Session = Annotated[AsyncSession, Depends(db_session)]
+# Committed before the response goes out ("function" scope): a browser that follows the
+# redirect after a form must find what the form saved, and a failed commit is an error
+# answer rather than a success reported for something that was rolled back.
+Session = Annotated[AsyncSession, Depends(db_session, scope="function")]
 
 
 async def current_staff(

@@ -7,7 +7,12 @@ import os
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import httpx
 
 PORTINERIA = str(Path(sys.executable).parent / "portineria")
 
@@ -62,3 +67,35 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(env: dict[str, str], log: Path, *, start_within: float = 60) -> Iterator[str]:
+    """`portineria serve` on a free port while the block runs; yields its base URL.
+
+    Its output goes to `log`, shown when it does not answer /health in time (loading the
+    NLU on a busy machine takes a while when a channel is configured).
+    """
+    port = free_port()
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [PORTINERIA, "serve", "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + start_within
+            while True:
+                try:
+                    httpx.get(f"{base}/health", timeout=1)
+                    break
+                except httpx.TransportError:
+                    assert process.poll() is None, log.read_text()
+                    assert time.monotonic() < deadline, log.read_text()
+                    time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
