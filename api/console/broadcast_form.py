@@ -112,10 +112,15 @@ def _variables(text: str) -> dict[str, str]:
 def _when(values: Mapping[str, str], clock: Clock, now: datetime) -> datetime | None:
     if values.get("when", "now") != "later":
         return None
-    if not values.get("day") or not values.get("time"):
+    return scheduled_time(values.get("day", ""), values.get("time", ""), clock=clock, now=now)
+
+
+def scheduled_time(day: str, time: str, *, clock: Clock, now: datetime) -> datetime:
+    """A day and time in the city's zone that is still to come; FormInvalid otherwise."""
+    if not day or not time:
         raise FormInvalid("Per programmare l'invio scelga giorno e ora.")
     try:
-        at = clock.parse(values["day"], values["time"])
+        at = clock.parse(day, time)
     except ValueError:
         raise FormInvalid("Data o ora non valide.") from None
     if at <= now:

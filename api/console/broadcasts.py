@@ -170,17 +170,17 @@ async def schedule(
     user: Manager,
     session: Session,
     now: Now,
-    day: Annotated[str, Form()],
-    time: Annotated[str, Form()],
+    day: Annotated[str, Form()] = "",
+    time: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
     """Confirm a draft for later: it goes out by itself at that time."""
     await _broadcast(session, broadcast_id)
     clock = clock_of(request)
     back = f"{LIST}/{broadcast_id}/preview?" + urlencode({"day": day, "time": time})
     try:
-        at = clock.parse(day, time)
-    except ValueError:
-        flash(request, "Data o ora non valide.", "error")
+        at = broadcast_form.scheduled_time(day, time, clock=clock, now=now)
+    except FormInvalid as exc:
+        flash(request, str(exc), "error")
         return redirect(back)
     with failing_back(back):
         await broadcasts.schedule_broadcast(session, broadcast_id=broadcast_id, at=at, now=now)

@@ -163,6 +163,12 @@ async def test_schedule_for_later(
     preview = await console.get(composed.headers["location"])
     assert "Programma per" in preview.text and "18:30" in preview.text
     assert '<td id="reach-total">30</td>' in preview.text
+    assert "Invia adesso" not in preview.text
+    past = (datetime.now(ROME) - timedelta(days=1)).date().isoformat()
+    late = await post(
+        console, f"/console/broadcasts/{broadcast_id}/schedule", day=past, time="09:00"
+    )
+    assert "già passati" in (await console.get(late.headers["location"])).text
     answer = await post(
         console, f"/console/broadcasts/{broadcast_id}/schedule", day=day.isoformat(), time="18:30"
     )
