@@ -105,13 +105,10 @@ async def compose(
         now=now,
     )
     _record(session, user, "broadcast.create", draft.id, now)
-    when = (
-        ""
-        if composed.at is None
-        else "?"
-        + urlencode({"day": clock.date_input(composed.at), "time": clock.time_input(composed.at)})
-    )
-    return redirect(f"{LIST}/{draft.id}/preview{when}")
+    if composed.at is None:
+        return redirect(f"{LIST}/{draft.id}/preview")
+    when = {"day": clock.date_input(composed.at), "time": clock.time_input(composed.at)}
+    return redirect(f"{LIST}/{draft.id}/preview?{urlencode(when)}")
 
 
 @router.get("/{broadcast_id}/preview", response_model=None)
@@ -208,7 +205,8 @@ async def detail(
 ) -> HTMLResponse:
     """What was sent to whom, and how it went on each channel."""
     broadcast = await _broadcast(session, broadcast_id)
-    author = await session.get(StaffUser, broadcast.created_by_staff_id or 0)
+    author_id = broadcast.created_by_staff_id
+    author = await session.get(StaffUser, author_id) if author_id else None
     return page(
         request,
         "broadcast.html",
