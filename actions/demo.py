@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -122,11 +123,15 @@ def _add_day(session: AsyncSession, casa: Casa, index: int, day: date, zone: Zon
 
 
 async def load_demo_residents(
-    session: AsyncSession, *, count: int, now: datetime, seed: int = 7
+    session: AsyncSession,
+    *,
+    count: int,
+    now: datetime,
+    seed: int = 7,
+    channels: Sequence[str] = ("telegram", "whatsapp", "sms"),
 ) -> None:
     """`count` subscribed demo residents over channels, languages and neighbourhoods (bulk)."""
     quartieri = [q for _n, q, _s, _p in DEMO_CASE]
-    channels = ("telegram", "whatsapp", "sms")
     languages = ("it", "it", "it", "en", "ar", "ro", "sq", "uk", "zh")
     rng = random.Random(seed)
     first = (await session.scalar(select(func.count(Resident.id)))) or 0
@@ -150,7 +155,7 @@ async def load_demo_residents(
         ).all()
         addresses, subscriptions = [], []
         for number, resident_id, person in zip(numbers, ids, people, strict=True):
-            channel = channels[number % 3]
+            channel = channels[number % len(channels)]
             address = (
                 str(900_000_000 + number) if channel == "telegram" else (f"+39399{number:07d}")
             )

@@ -14,6 +14,7 @@ from actions.models import ChannelAddress, Delivery, Resident
 from bot.channels.base import DeliveryStatus
 
 OPEN = ("pending", "sending")
+UNKNOWN_OUTCOME = "outcome unknown: the sender stopped while sending (not sent again)"
 # A status callback never moves a delivery backwards ("sent" may arrive after "delivered").
 RANK = {"pending": 0, "sending": 0, "sent": 1, "delivered": 2, "failed": 2, "skipped": 2}
 
@@ -40,8 +41,21 @@ async def claim_due(
 
     One UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING: PostgreSQL
     workers skip each other's rows; SQLite runs it as one write, so claims cannot overlap.
-    A claimed row is leased: if its sender dies, the row is due again when the lease ends.
+    A claimed row is leased: if its sender dies, the row is due again when the lease ends,
+    unless it was already handed to the provider (`start_sending`): whether that arrived
+    cannot be known, and sending it again could send it twice, so it fails instead.
     """
+    await session.execute(
+        update(Delivery)
+        .where(
+            Delivery.status == "sending",
+            Delivery.next_attempt_at <= now,
+            Delivery.sent_at.is_not(None),
+            Delivery.channel.in_(channels),
+        )
+        .values(status="failed", error=UNKNOWN_OUTCOME),
+        execution_options={"synchronize_session": False},
+    )
     row, earlier = aliased(Delivery), aliased(Delivery)
     blocked = exists().where(
         earlier.channel == row.channel,
@@ -52,6 +66,7 @@ async def claim_due(
     due = (
         select(row.id)
         .where(row.status.in_(OPEN), row.next_attempt_at <= now, row.channel.in_(channels))
+        .where(row.sent_at.is_(None))
         .where(~blocked)
         .order_by(case((row.kind == "broadcast", 1), else_=0), row.id)
         .limit(limit)
@@ -65,6 +80,23 @@ async def claim_due(
         execution_options={"synchronize_session": False},
     )
     return sorted(claimed.all(), key=lambda d: d.id)
+
+
+async def start_sending(session: AsyncSession, delivery: Delivery, *, now: datetime) -> bool:
+    """Mark a claimed row as handed to the provider; False if its lease ran out and another
+    sender claimed it since (then that one sends it, this one must not)."""
+    started = await session.execute(
+        update(Delivery)
+        .where(
+            Delivery.id == delivery.id,
+            Delivery.status == "sending",
+            Delivery.next_attempt_at == delivery.next_attempt_at,
+            Delivery.sent_at.is_(None),
+        )
+        .values(sent_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    return started.rowcount == 1
 
 
 async def target_of(session: AsyncSession, delivery: Delivery) -> Target:

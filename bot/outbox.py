@@ -6,9 +6,10 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,7 +19,7 @@ from actions.db import SessionFactory, transaction
 from actions.models import Delivery
 from bot import claims
 from bot.channels.base import Channel, Rendered
-from bot.channels.budget import Budget, BudgetUnavailable
+from bot.channels.budget import Budget, BudgetUnavailable, Grant
 from bot.channels.errors import (
     Misconfigured,
     OutsideWindow,
@@ -30,7 +31,12 @@ from bot.channels.errors import (
 from bot.i18n import RTL_LANGUAGES
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=2)  # longer than any send; a dead sender's rows come back after it
+T = TypeVar("T")
+# A dead sender's claimed rows come back after this. A live one holds its rows about a second
+# (waiting for the budget); should its lease run out anyway, start_sending keeps it from
+# sending a row another sender took since.
+LEASE = timedelta(seconds=15)
+MAX_PACE_WAIT = 2.0  # seconds a claimed row may wait for the bot-wide budget, else put back
 MAX_ATTEMPTS = 12  # with the backoff below: 20 to 40 minutes of provider outage
 MAX_AGE = timedelta(hours=24)  # a reply a day late helps nobody
 BACKOFF_BASE, BACKOFF_CAP = 2.0, 600.0
@@ -69,49 +75,169 @@ class Sender:
     clock: Callable[[], datetime] = utc_now
     batch: int = 16
     poll: float = 0.25
-    _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False)
+    _wake: dict[str, asyncio.Event] = field(default_factory=dict, init=False)
     _paused: dict[str, float] = field(default_factory=dict, init=False)
 
     def wake(self) -> None:
         """Look at the outbox now (a webhook just queued a reply)."""
-        self._wake.set()
+        for event in self._wake.values():
+            event.set()
 
     async def run_once(self) -> int:
-        """Claim one batch and handle it; returns how many rows were claimed."""
-        async with transaction(self.sessions) as session:
-            claimed = await claims.claim_due(
-                session,
-                channels=list(self.channels),
-                now=self.clock(),
-                lease=LEASE,
-                limit=self.batch,
-            )
-        # At most one row per chat is claimed at a time, so the batch can go out in parallel.
-        await asyncio.gather(*(self._deliver(delivery) for delivery in claimed))
-        return len(claimed)
+        """Claim one batch per channel and send it; returns how many rows were claimed."""
+        return sum(await asyncio.gather(*(self._run_channel(name) for name in self.channels)))
 
     async def run_forever(self, stop: asyncio.Event) -> None:
-        """Send until `stop` is set; a broken database pauses the loop, never ends it."""
+        """Send until `stop` is set, each channel on its own (a slow one holds no other up)."""
+        await asyncio.gather(*(self._channel_forever(name, stop) for name in self.channels))
+
+    async def _channel_forever(self, name: str, stop: asyncio.Event) -> None:
+        """Claim the next batch while this one is paced, so the sends never stop for a claim;
+        a broken database pauses the loop, never ends it."""
+        wake = self._wake.setdefault(name, asyncio.Event())
+        sending: set[asyncio.Task[None]] = set()
+        upcoming: asyncio.Future[list[Delivery]] | None = None
         while not stop.is_set():
+            claimed: list[Delivery] = []
             try:
-                handled = await self.run_once()
+                claimed = await (upcoming or self._claim(name))
+                upcoming = None
+                if claimed:
+                    upcoming = asyncio.ensure_future(self._claim(name))
+                    await self._pace_batch(self.channels[name], claimed, sending)
             except (SQLAlchemyError, OSError):
                 log.exception("outbox: cannot reach the database; retrying in 5 s")
-                handled = 0
+                upcoming = None
                 await asyncio.sleep(5)
-            if handled == 0:
-                self._wake.clear()
-                waiters = [asyncio.ensure_future(e.wait()) for e in (self._wake, stop)]
-                await asyncio.wait(waiters, timeout=self.poll, return_when="FIRST_COMPLETED")
+            if not claimed:
+                wake.clear()
+                idle = min(self.poll, max(self._pause_left(name), 0.01))
+                waiters = [asyncio.ensure_future(e.wait()) for e in (wake, stop)]
+                await asyncio.wait(waiters, timeout=idle, return_when="FIRST_COMPLETED")
                 for waiter in waiters:
                     waiter.cancel()
+        await asyncio.gather(*sending)
+        if upcoming is not None:  # claimed for nothing: put back at once, not after the lease
+            for delivery in await upcoming:
+                await self._finish(delivery, Outcome("pending"))
 
-    async def _deliver(self, delivery: Delivery) -> None:
+    def _pause_left(self, name: str) -> float:
+        """Seconds the provider asked this channel to wait (a 429), else the poll interval."""
+        left = self._paused.get(name, 0.0) - time.monotonic()
+        return left if left > 0 else self.poll
+
+    def _claim_size(self, name: str) -> int:
+        """About half a second of the channel's budget: claimed rows wait for it in order, so
+        the sends go out back to back, yet no row is held long from another sender."""
+        return max(1, min(self.batch, int(self.budget.per_second(name) / 2)))
+
+    async def _claim(self, name: str) -> list[Delivery]:
+        if self._paused.get(name, 0.0) > time.monotonic():
+            return []  # claiming now would only put the rows back
+        async with transaction(self.sessions) as session:
+            return await claims.claim_due(
+                session,
+                channels=[name],
+                now=self.clock(),
+                lease=LEASE,
+                limit=self._claim_size(name),
+            )
+
+    async def _run_channel(self, name: str) -> int:
+        claimed = await self._claim(name)
+        sending: set[asyncio.Task[None]] = set()
+        await self._pace_batch(self.channels[name], claimed, sending)
+        await asyncio.gather(*sending)
+        return len(claimed)
+
+    async def _pace_batch(
+        self, channel: Channel, claimed: list[Delivery], sending: set[asyncio.Task[None]]
+    ) -> None:
+        """Prepare the batch at once, then let each row go the moment the budget has room;
+        returns when the last one has gone (its send and record go on in `sending`).
+
+        At most one row per chat is claimed at a time, so the sends may overlap; each is
+        counted by the budget until a second after its answer, which keeps the provider's
+        count within its limit however the sends interleave.
+        """
+        ready = await asyncio.gather(*(self._safely(d, self._prepare(channel, d)) for d in claimed))
+        for delivery, step in zip(claimed, ready, strict=True):
+            if isinstance(step, Outcome):
+                task = asyncio.create_task(self._finish(delivery, step))
+            else:
+                grant = await self._safely(delivery, self._pace(delivery))
+                task = asyncio.create_task(
+                    self._hand_over(channel, delivery, step, grant)
+                    if isinstance(grant, Grant)
+                    else self._finish(delivery, grant)
+                )
+            sending.add(task)
+            task.add_done_callback(sending.discard)
+
+    async def _safely(self, delivery: Delivery, step: Awaitable[T]) -> T | Outcome:
+        """A bug in one delivery must not stop the others: it fails, and is logged."""
         try:
-            outcome = await self._attempt(delivery)
-        except Exception as exc:  # a bug must not stop the other sends
+            return await step
+        except Exception as exc:
             log.exception("outbox: delivery %s failed unexpectedly", delivery.id)
-            outcome = Outcome("failed", f"internal error: {type(exc).__name__}")
+            return Outcome("failed", f"internal error: {type(exc).__name__}")
+
+    async def _prepare(self, channel: Channel, delivery: Delivery) -> Rendered | Outcome:
+        """The message as the channel sends it, or why it is not sent."""
+        now = self.clock()
+        async with self.sessions() as session:
+            target = await claims.target_of(session, delivery)
+        if target.unreachable:
+            return Outcome("skipped", "recipient unreachable")
+        # After STOP nothing goes to an SMS number (the carrier would refuse: 21610); on the
+        # other channels a direct answer to what the resident just wrote still goes.
+        if target.opted_out and (delivery.channel == "sms" or delivery.kind != "reply"):
+            return Outcome("skipped", "recipient opted out")
+        window = channel.free_form_window
+        last = target.last_inbound_at
+        in_window = window is None or (last is not None and now - last <= window)
+        try:
+            return channel.render(
+                delivery.payload, rtl=target.language in RTL_LANGUAGES, in_window=in_window
+            )
+        except OutsideWindow as exc:
+            return Outcome("skipped", str(exc))
+
+    async def _pace(self, delivery: Delivery) -> Grant | Outcome:
+        """Wait for the bot-wide budget (briefly); a busy chat puts the row back instead."""
+        while True:
+            paused = self._paused.get(delivery.channel, 0.0) - time.monotonic()
+            if paused > 0:
+                return Outcome("pending", "provider asked to slow down", retry_in=paused)
+            try:
+                grant = await self.budget.take(delivery.channel, delivery.address)
+            except BudgetUnavailable:
+                # Sending unpaced risks a flood ban; a few seconds' wait risks nothing.
+                log.warning("outbox: the rate budget (Redis) is unreachable; waiting")
+                return Outcome("pending", "rate budget unavailable", retry_in=5.0)
+            if grant.go:
+                return grant
+            if not grant.whole_channel or grant.wait > MAX_PACE_WAIT:
+                return Outcome("pending", None, retry_in=grant.wait)
+            await asyncio.sleep(grant.wait)
+
+    async def _hand_over(
+        self, channel: Channel, delivery: Delivery, rendered: Rendered, grant: Grant
+    ) -> None:
+        """Mark the row as handed over, send, record; the budget hears when it was answered."""
+        try:
+            async with self.sessions() as session:
+                # One statement committed by itself: no BEGIN and COMMIT round trips while
+                # the budget counts this message.
+                await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+                if not await claims.start_sending(session, delivery, now=self.clock()):
+                    return  # our lease ran out and another sender took the row: it sends it
+            outcome = await self._safely(delivery, self._send(channel, delivery, rendered))
+        finally:
+            await self.budget.answered(grant)
+        await self._finish(delivery, outcome)
+
+    async def _finish(self, delivery: Delivery, outcome: Outcome) -> None:
         async with transaction(self.sessions) as session:
             await self._record(session, delivery, outcome)
         # Ids and the outcome only: the address, the text and the provider's words (which may
@@ -131,39 +257,6 @@ class Sender:
                 "unreachable": outcome.unreachable is not None,
             },
         )
-
-    async def _attempt(self, delivery: Delivery) -> Outcome:
-        channel = self.channels[delivery.channel]
-        now = self.clock()
-        async with self.sessions() as session:
-            target = await claims.target_of(session, delivery)
-        if target.unreachable:
-            return Outcome("skipped", "recipient unreachable")
-        # After STOP nothing goes to an SMS number (the carrier would refuse: 21610); on the
-        # other channels a direct answer to what the resident just wrote still goes.
-        if target.opted_out and (delivery.channel == "sms" or delivery.kind != "reply"):
-            return Outcome("skipped", "recipient opted out")
-        window = channel.free_form_window
-        last = target.last_inbound_at
-        in_window = window is None or (last is not None and now - last <= window)
-        try:
-            rendered = channel.render(
-                delivery.payload, rtl=target.language in RTL_LANGUAGES, in_window=in_window
-            )
-        except OutsideWindow as exc:
-            return Outcome("skipped", str(exc))
-        paused = self._paused.get(delivery.channel, 0.0) - time.monotonic()
-        if paused > 0:
-            return Outcome("pending", "provider asked to slow down", retry_in=paused)
-        try:
-            wait = await self.budget.take(delivery.channel, delivery.address)
-        except BudgetUnavailable:
-            # Sending unpaced risks a flood ban; a few seconds' wait risks nothing.
-            log.warning("outbox: the rate budget (Redis) is unreachable; waiting")
-            return Outcome("pending", "rate budget unavailable", retry_in=5.0)
-        if wait > 0:
-            return Outcome("pending", None, retry_in=wait)
-        return await self._send(channel, delivery, rendered)
 
     async def _send(self, channel: Channel, delivery: Delivery, rendered: Rendered) -> Outcome:
         try:
@@ -185,7 +278,11 @@ class Sender:
 
     async def _record(self, session: AsyncSession, delivery: Delivery, outcome: Outcome) -> None:
         now = self.clock()
-        values: dict[str, object] = {"status": outcome.status, "error": _short(outcome.error)}
+        values: dict[str, object] = {
+            "status": outcome.status,
+            "error": _short(outcome.error),
+            "sent_at": None,  # it was handed over (start_sending), but not sent
+        }
         if outcome.tried:
             values["attempts"] = Delivery.attempts + 1
         if outcome.status == "pending":

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import time
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+
+from bot.channels.windows import MemoryWindows, RedisWindows, Window, WindowStore
 
 
 @dataclass(frozen=True)
@@ -22,13 +23,13 @@ class Rates:
 
 # Field facts: Telegram about 1/s per chat, 20/min per group, 30/s per bot; a Twilio long
 # code drains about 1 message/s (faster sends only queue at Twilio, and overflow fails);
-# WhatsApp senders start at 80/s. Every path shares these budgets. The bot-wide ones sit a
-# little under the limit: sends leave in parallel and reach the provider a few ms apart
-# from when they were paced, which packs 32 into some second when pacing at exactly 30.
+# WhatsApp senders start at 80/s. Every path shares these budgets. They sit at the limits
+# themselves: a message counts from before it leaves until a period after its answer
+# (bot/channels/windows.py), so counted on arrival, as the providers count, none is exceeded.
 RATES: Mapping[str, Rates] = {
-    "telegram": Rates(parse("1/second"), parse("25/second"), parse("20/minute")),
+    "telegram": Rates(parse("1/second"), parse("30/second"), parse("20/minute")),
     "sms": Rates(parse("1/second"), parse("1/second")),
-    "whatsapp": Rates(parse("1/second"), parse("70/second")),
+    "whatsapp": Rates(parse("1/second"), parse("80/second")),
 }
 
 
@@ -44,6 +45,21 @@ class BudgetUnavailable(Exception):
     """The shared budget cannot be read (Redis down): do not send unpaced."""
 
 
+@dataclass(frozen=True)
+class Grant:
+    """The budget's answer: go now (hand the grant back to `answered`), or wait."""
+
+    windows: tuple[Window, ...]
+    token: str | None
+    wait: float = 0.0
+    whole_channel: bool = False  # the bot-wide budget is full, not just this chat's
+
+    @property
+    def go(self) -> bool:
+        """The message may be sent now; it is counted."""
+        return self.token is not None
+
+
 class Budget:
     """Paces sends before they happen, not only after a 429 (the cause of long flood bans)."""
 
@@ -54,32 +70,38 @@ class Budget:
         rates: Mapping[str, Rates] = RATES,
         prefix: str = "portineria",
     ) -> None:
-        self.storage = storage = rate_storage(redis_url, prefix)
-        self.limiter = MovingWindowRateLimiter(storage)
+        self.store: WindowStore = RedisWindows(redis_url, prefix) if redis_url else MemoryWindows()
         self.rates = rates
 
-    async def take(self, channel: str, chat: str) -> float:
-        """0 when a message to `chat` may go now (it is counted), else the seconds to wait."""
-        try:
-            return await self._take(channel, chat)
-        except self.storage.base_exceptions as exc:
-            raise BudgetUnavailable(str(exc)) from exc
+    def per_second(self, channel: str) -> float:
+        """The channel's bot-wide rate, messages a second."""
+        per_bot = self.rates[channel].per_bot
+        return per_bot.amount / per_bot.get_expiry()
 
-    async def _take(self, channel: str, chat: str) -> float:
+    async def take(self, channel: str, chat: str) -> Grant:
+        """Count a message to `chat` if both its chat and the bot have room, else say how long
+        to wait; after sending, call `answered` with the grant."""
         rates = self.rates[channel]
         group = rates.per_group is not None and chat.startswith("-")
         per_chat = rates.per_group if group and rates.per_group else rates.per_chat
-        chat_key = (channel, "chat", chat)
-        # Test the chat first: a hit there would be wasted if the bot budget then says no.
-        if not await self.limiter.test(per_chat, *chat_key):
-            return await self._wait(per_chat, chat_key)
-        if not await self.limiter.hit(rates.per_bot, channel, "bot"):
-            return await self._wait(rates.per_bot, (channel, "bot"))
-        if not await self.limiter.hit(per_chat, *chat_key):
-            return await self._wait(per_chat, chat_key)
-        return 0.0
+        windows = (
+            _window(per_chat, f"{channel}:chat:{chat}"),
+            _window(rates.per_bot, f"{channel}:bot"),
+        )
+        try:
+            admission = await self.store.admit(windows)
+        except self.store.unavailable as exc:
+            raise BudgetUnavailable(str(exc)) from exc
+        return Grant(windows, admission.token, admission.wait, admission.full == 1)
 
-    async def _wait(self, item: RateLimitItem, key: tuple[str, ...]) -> float:
-        stats = await self.limiter.get_window_stats(item, *key)
-        # A floor keeps a clock skew from turning into a busy loop.
-        return max(stats.reset_time - time.time(), 0.05)
+    async def answered(self, grant: Grant) -> None:
+        """The provider answered (or the send failed): the message counts one period more."""
+        if grant.token is None:
+            return
+        # Unreachable, the message counts until IN_FLIGHT_MAX: slower, never faster.
+        with contextlib.suppress(*self.store.unavailable):
+            await self.store.answered(grant.windows, grant.token)
+
+
+def _window(item: RateLimitItem, key: str) -> Window:
+    return Window(key, item.amount, float(item.get_expiry()))

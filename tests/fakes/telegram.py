@@ -31,12 +31,32 @@ class Failure:
     retry_after: int | None = None
 
 
-class FakeTelegram(FakeServer):
-    """Speaks /bot<TOKEN>/<method>; records calls; blocked chats answer 403."""
+SENDS = ("sendMessage", "sendDocument")  # the calls that deliver a message to a chat
 
-    def __init__(self, token: str = TOKEN) -> None:
+
+class FakeTelegram(FakeServer):
+    """Speaks /bot<TOKEN>/<method>; records calls; blocked chats answer 403.
+
+    With `per_second` it enforces the bot-wide flood limit as Telegram does: messages are
+    counted on arrival in a sliding one-second window, and one more gets 429 with
+    `retry_after`. `arrivals` holds the arrival time of every message let through, `throttled`
+    the number of 429s answered for it. Clearing `answering` holds every message's answer
+    (the provider is slow) until it is set again.
+    """
+
+    def __init__(
+        self, token: str = TOKEN, *, per_second: int | None = None, retry_after: int = 1
+    ) -> None:
         super().__init__(self._answer)
         self.token = token
+        self.per_second = per_second
+        self.retry_after = retry_after
+        self.arrivals: list[float] = []
+        self.throttled = 0
+        self.answering = threading.Event()
+        self.answering.set()
+        self._window: deque[float] = deque()
+        self._flood_lock = threading.Lock()
         self.blocked: set[int] = set()
         self.failures: deque[Failure] = deque()
         self.webhook: dict[str, str] = {}
@@ -83,11 +103,32 @@ class FakeTelegram(FakeServer):
                 self.failures.remove(failure)
                 params = {"retry_after": failure.retry_after} if failure.retry_after else None
                 return _error(failure.status, failure.description, params)
-        fields = request.fields
         handler = getattr(self, "_" + method, None)
         if handler is None:
             return _error(404, "Not Found")
-        return handler(fields)
+        if method in SENDS:
+            if not self._within_limit():
+                seconds = self.retry_after
+                return _error(
+                    429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds}
+                )
+            self.answering.wait(timeout=60)
+        return handler(request.fields)
+
+    def _within_limit(self) -> bool:
+        """Count this message in the sliding window, or refuse it (the clock read under the
+        lock, so concurrent requests are judged in the order they are counted)."""
+        with self._flood_lock:
+            now = time.monotonic()
+            if self.per_second is not None:
+                while self._window and self._window[0] <= now - 1.0:
+                    self._window.popleft()
+                if len(self._window) >= self.per_second:
+                    self.throttled += 1
+                    return False
+                self._window.append(now)
+            self.arrivals.append(now)
+            return True
 
     def _getMe(self, _fields: dict[str, str]) -> Answer:  # noqa: N802 - Bot API names
         return _ok(BOT_USER)

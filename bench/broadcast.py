@@ -1,0 +1,287 @@
+"""A broadcast to 100,000 Telegram residents on PostgreSQL, sent by two workers through Redis.
+
+    python -m bench broadcast [--residents N] [--window S] [--crash-residents N] [--full] [--json]
+
+Each run gets a fresh schema in the database `test` at 127.0.0.1:5432 (dropped after), Redis
+database 13 at 127.0.0.1:6379 for the shared budget, and the fake Telegram Bot API of the
+tests (tests/fakes/telegram.py) in this process, counting messages on arrival in a sliding
+second and answering 429 (retry_after 1) beyond 30, as Telegram does. It prints:
+  (a) deliveries written: the seconds `portineria broadcast send` takes for N residents;
+  (b) the steady sending rate of two `portineria worker` processes over --window seconds after
+      a warm-up, as a share of the 30 a second allowed, and the 429s the fake answered;
+  (c) lost and duplicated messages in a complete broadcast during which one worker is killed
+      (SIGKILL) and another started: by default a broadcast to --crash-residents, with --full
+      the N-resident one itself (about 56 minutes at 30 a second).
+With --json the last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import redis
+from sqlalchemy import func, select
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # also runnable as `python bench/broadcast.py`
+
+from actions.db import create_engine, create_session_factory, transaction  # noqa: E402
+from actions.demo import load_demo_residents  # noqa: E402
+from actions.migrate import upgrade_async  # noqa: E402
+from actions.models import Delivery  # noqa: E402
+from bot.claims import OPEN, UNKNOWN_OUTCOME  # noqa: E402
+from tests.fakes.telegram import TOKEN, FakeTelegram  # noqa: E402
+from tests.support.processes import PORTINERIA, environment, portineria  # noqa: E402
+
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+REDIS = "redis://127.0.0.1:6379/13"  # a database of its own: the tests use 0
+LIMIT = 30  # Telegram's messages a second per bot, enforced by the fake
+TEXT = "Lavori in via Roma: lunedì la strada è chiusa dalle 8 alle 18."
+
+
+@contextmanager
+def fresh_schema(name: str) -> Iterator[str]:
+    """A new PostgreSQL schema for one run, dropped afterwards."""
+    schema = f"bench_{name}_{os.getpid()}"
+    plain = POSTGRES.replace("+asyncpg", "")
+    asyncio.run(_execute(plain, f"CREATE SCHEMA {schema}"))
+    try:
+        yield schema
+    finally:
+        asyncio.run(_execute(plain, f"DROP SCHEMA {schema} CASCADE"))
+
+
+async def _execute(url: str, statement: str) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+async def _add_residents(schema: str, count: int) -> None:
+    """Migrate, then `count` subscribed demo residents, all on Telegram (the demo-data path)."""
+    await upgrade_async(POSTGRES, schema=schema)
+    engine = create_engine(POSTGRES, schema=schema)
+    async with transaction(create_session_factory(engine)) as session:
+        await load_demo_residents(
+            session, count=count, now=datetime.now(UTC), channels=("telegram",)
+        )
+    await engine.dispose()
+
+
+async def _deliveries(schema: str) -> list[tuple[str, str, str | None]]:
+    """(address, status, error) of every delivery."""
+    engine = create_engine(POSTGRES, schema=schema)
+    async with create_session_factory(engine)() as session:
+        rows = await session.execute(select(Delivery.address, Delivery.status, Delivery.error))
+        found = [tuple(row) for row in rows.all()]
+    await engine.dispose()
+    return found  # type: ignore[return-value]
+
+
+async def _open_count(schema: str) -> int:
+    engine = create_engine(POSTGRES, schema=schema)
+    async with create_session_factory(engine)() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(Delivery).where(Delivery.status.in_(OPEN))
+        )
+    await engine.dispose()
+    return count or 0
+
+
+def _cli(*args: str, env: dict[str, str]) -> dict[str, Any]:
+    """Run `portineria ARGS --json`; its last line."""
+    done = portineria(*args, "--json", env=env, timeout=600)
+    if done.returncode != 0:
+        sys.exit(f"portineria {' '.join(args)} failed: {done.stderr.strip()}")
+    return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+
+
+@dataclass
+class Workers:
+    """`portineria worker` child processes, their output in a log file each."""
+
+    env: dict[str, str]
+    logs: Path
+    running: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def start(self) -> subprocess.Popen[bytes]:
+        log = (self.logs / f"worker-{len(self.running)}.log").open("wb")
+        process = subprocess.Popen([PORTINERIA, "worker"], env=self.env, stdout=log, stderr=log)
+        self.running.append(process)
+        return process
+
+    def stop(self) -> None:
+        for process in self.running:
+            process.terminate()
+        for process in self.running:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.running.clear()
+
+
+def _until(check: Callable[[], bool], *, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            sys.exit(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+def _clear_budget() -> None:
+    """Forget the windows a previous run may have left (they would only slow this one)."""
+    client = redis.Redis.from_url(REDIS)
+    for key in client.scan_iter("portineria:window:*"):
+        client.delete(key)
+
+
+def _settings(schema: str, fake: FakeTelegram) -> dict[str, str]:
+    return environment(
+        (POSTGRES, schema),
+        PORTINERIA_TELEGRAM_TOKEN=TOKEN,
+        PORTINERIA_TELEGRAM_API_URL=fake.url,
+        PORTINERIA_REDIS_URL=REDIS,
+        PORTINERIA_LOG_LEVEL="WARNING",
+    )
+
+
+def write_deliveries(env: dict[str, str]) -> dict[str, Any]:
+    """(a): create the broadcast, then time `portineria broadcast send` (a whole process)."""
+    created = _cli("broadcast", "create", "--text", TEXT, "--channel", "telegram", env=env)
+    started = time.perf_counter()
+    status = _cli("broadcast", "send", str(created["id"]), env=env)
+    return {"deliveries": status["total"], "send_seconds": round(time.perf_counter() - started, 2)}
+
+
+def steady_rate(fake: FakeTelegram, window: float) -> dict[str, Any]:
+    """(b): messages a second the fake accepted over `window`, once both workers send."""
+    _until(lambda: len(fake.arrivals) >= 2 * LIMIT, timeout=120, what="the workers to start")
+    start = time.monotonic()
+    before = len(fake.arrivals)
+    time.sleep(window)
+    counted = sum(1 for at in fake.arrivals[before:] if at <= start + window)
+    rate = counted / window
+    return {
+        "window_seconds": window,
+        "messages": counted,
+        "per_second": round(rate, 2),
+        "share_of_limit": round(rate / LIMIT, 3),
+    }
+
+
+def survive_a_crash(
+    schema: str, fake: FakeTelegram, workers: Workers, total: int, kill_after: int
+) -> dict[str, Any]:
+    """(c): kill one worker once `kill_after` messages arrived, start another, finish, count."""
+    victim = workers.running[0]
+    _until(lambda: len(fake.arrivals) >= kill_after, timeout=total, what="the kill point")
+    victim.kill()
+    victim.wait()
+    killed_at = len(fake.arrivals)
+    workers.start()
+    _until(
+        lambda: asyncio.run(_open_count(schema)) == 0,
+        timeout=total / (LIMIT * 0.5) + 120,
+        what="the broadcast to finish",
+    )
+    rows = asyncio.run(_deliveries(schema))
+    received = Counter(sent["chat_id"] for sent in fake.sent())
+    targeted = {address for address, _status, _error in rows}
+    return {
+        "residents": total,
+        "killed_after_messages": killed_at,
+        "lost": len(targeted - set(received)),
+        "duplicates": sum(n - 1 for n in received.values() if n > 1),
+        "rows": dict(Counter(status for _a, status, _e in rows)),
+        "outcome_unknown": sum(1 for _a, _s, error in rows if error == UNKNOWN_OUTCOME),
+    }
+
+
+def one_run(name: str, residents: int, args: argparse.Namespace, logs: Path) -> dict[str, Any]:
+    """Residents, fan-out, two workers; the rate window and/or the crash, as asked."""
+    figures: dict[str, Any] = {}
+    with fresh_schema(name) as schema, FakeTelegram(per_second=LIMIT) as fake:
+        started = time.perf_counter()
+        asyncio.run(_add_residents(schema, residents))
+        figures["residents_seconds"] = round(time.perf_counter() - started, 1)
+        env = _settings(schema, fake)
+        figures["write"] = write_deliveries(env)
+        _clear_budget()
+        workers = Workers(env, logs)
+        workers.start()
+        workers.start()
+        try:
+            if name == "scale":
+                figures["rate"] = steady_rate(fake, args.window)
+            if name == "crash" or args.full:
+                figures["crash"] = survive_a_crash(schema, fake, workers, residents, residents // 3)
+        finally:
+            workers.stop()
+        figures["throttled_429"] = fake.throttled
+    return figures
+
+
+def report(figures: dict[str, Any]) -> None:
+    scale, crash = figures["scale"], figures["crash"]
+    write, rate = scale["write"], scale["rate"]
+    print(f"residents created: {figures['residents']} in {scale['residents_seconds']} s")
+    print(
+        f"(a) deliveries written: {write['deliveries']} in {write['send_seconds']} s "
+        f"(`portineria broadcast send`, process start included; target <= 10 s)"
+    )
+    print(
+        f"(b) 2 workers, Redis budget: {rate['per_second']}/s over {rate['window_seconds']:.0f} s "
+        f"= {rate['share_of_limit']:.1%} of {LIMIT}/s (target >= 90%); "
+        f"429s answered by the fake: {scale['throttled_429']}"
+    )
+    print(
+        f"(c) {crash['crash']['residents']} residents, one worker SIGKILLed after "
+        f"{crash['crash']['killed_after_messages']} messages and another started: "
+        f"lost {crash['crash']['lost']}, duplicates {crash['crash']['duplicates']}, "
+        f"rows {crash['crash']['rows']}, outcome unknown {crash['crash']['outcome_unknown']}, "
+        f"429s {crash['throttled_429']}"
+    )
+    print(f"load average (1, 5, 15 min) at the end: {figures['load']}")
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench broadcast", description=__doc__)
+    parser.add_argument("--residents", type=int, default=100_000)
+    parser.add_argument("--window", type=float, default=90.0, help="seconds of steady sending")
+    parser.add_argument("--crash-residents", type=int, default=3000)
+    parser.add_argument("--full", action="store_true", help="send all N, with the crash")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    logs = ROOT / "var" / "bench-broadcast"
+    logs.mkdir(parents=True, exist_ok=True)
+    figures: dict[str, Any] = {"residents": args.residents}
+    figures["scale"] = one_run("scale", args.residents, args, logs)
+    figures["crash"] = (
+        figures["scale"] if args.full else one_run("crash", args.crash_residents, args, logs)
+    )
+    figures["load"] = [round(x, 1) for x in os.getloadavg()]
+    report(figures)
+    if args.json:
+        print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
