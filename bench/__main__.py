@@ -9,6 +9,7 @@ import sys
 BENCHES = {
     "nlu": "bench.nlu_builtin",
     "rasa": "bench.nlu_rasa",
+    "broadcast": "bench.broadcast",
 }
 DEFAULT = ("nlu",)
 
