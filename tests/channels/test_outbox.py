@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from actions import broadcasts
 from actions.db import SessionFactory, transaction
+from actions.demo import load_demo_residents
 from actions.models import ChannelAddress, Delivery, Resident
 from actions.outbox import enqueue
 from bot import claims, outbox
+from bot.broadcasts import preview
 from bot.channels import Channels
 from bot.channels.base import DeliveryStatus
 from bot.channels.budget import Budget
@@ -198,6 +202,54 @@ async def test_whatsapp_outside_24_hours_only_with_a_template(
     assert sent.status == "sent"
     [created] = fake_twilio.created()
     assert created["ContentSid"] == "HX" + "a" * 32 and "Body" not in created
+
+
+async def test_a_broadcast_reaches_whatsapp_off_window_only_through_its_template(
+    sessions: SessionFactory, sender: Sender, fake_twilio: FakeTwilio
+) -> None:
+    now, sid = datetime.now(UTC), "HX" + "b" * 32
+    async with transaction(sessions) as session:
+        await load_demo_residents(
+            session, count=2, now=now - timedelta(days=2), channels=("whatsapp",)
+        )
+        recent = await session.scalar(select(ChannelAddress).order_by(ChannelAddress.id))
+        assert recent is not None
+        recent.last_inbound_at = now
+        plain = await broadcasts.create_broadcast(session, texts={"it": "Festa"}, now=now)
+        templated = await broadcasts.create_broadcast(
+            session,
+            texts={"it": "Festa"},
+            whatsapp_content_sid=sid,
+            whatsapp_variables={"1": "sabato"},
+            now=now,
+        )
+        shown = [
+            (await preview(session, broadcast=b, now=now, segment_cost=0.08))["whatsapp"]
+            for b in (plain, templated)
+        ]
+        for broadcast in (plain, templated):
+            await broadcasts.fan_out(session, broadcast_id=broadcast.id, now=now)
+    assert shown == [
+        {"outside_window": 1, "template": None, "skipped_without_template": 1},
+        {"outside_window": 1, "template": sid, "skipped_without_template": 0},
+    ]
+    await _until(sender, _settled(sessions))
+    outcomes = {
+        (r.broadcast_id, r.address == recent.address, r.status) for r in await _rows(sessions)
+    }
+    assert outcomes == {
+        (plain.id, True, "sent"),
+        (plain.id, False, "skipped"),
+        (templated.id, True, "sent"),
+        (templated.id, False, "sent"),
+    }
+    [reason] = [r.error for r in await _rows(sessions) if r.status == "skipped"]
+    assert "24-hour" in (reason or "")
+    created = fake_twilio.created()
+    assert sorted(m.get("Body", "") for m in created) == ["", "Festa", "Festa"]
+    [by_template] = [m for m in created if "ContentSid" in m]
+    assert by_template["ContentSid"] == sid
+    assert json.loads(by_template["ContentVariables"]) == {"1": "sabato"}
 
 
 async def test_replies_go_before_broadcasts(
