@@ -120,9 +120,10 @@ def _with_notice(parsed: Parsed, outcome: str) -> dict[str, Any]:
 async def _handle_or_503(runtime: ChannelRuntime, event: Event) -> str:
     try:
         return await handle_event(runtime, event)
-    except SQLAlchemyError:
+    except (SQLAlchemyError, OSError) as exc:
         # Our fault, not the caller's: providers retry a 5xx, and the dedupe makes it safe.
-        log.exception("webhook: database error")
+        # A refused connection (the database restarting) comes through unwrapped, as OSError.
+        log.warning("webhook: database unavailable (%s)", type(exc).__name__)
         raise HTTPException(503, "temporarily unavailable, retry") from None
 
 
