@@ -9,6 +9,8 @@ import sys
 BENCHES = {
     "nlu": "bench.nlu_builtin",
     "rasa": "bench.nlu_rasa",
+    "load": "bench.load",
+    "faults": "bench.faults",
     "broadcast": "bench.broadcast",
 }
 DEFAULT = ("nlu",)
