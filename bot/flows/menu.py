@@ -100,7 +100,7 @@ class FallbackFlow:
             # Twice lost in a row: a person takes over rather than a third menu.
             handed = await hand_to_person(turn, ctx, "misunderstood")
             turn.state.misunderstood = 0
-            return [Reply(_("Scusi, non ho capito.") + "\n" + handed.text)]
+            return [main_menu(ctx, turn.state, _("Scusi, non ho capito.") + "\n" + handed.text)]
         else:
             intro = _("Scusi, non ho capito.")
         reply = main_menu(ctx, turn.state, intro)
