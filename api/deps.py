@@ -14,6 +14,7 @@ from actions import staff
 from actions.db import transaction
 from actions.models import StaffUser
 from api.settings import Settings
+from bot.staffroom import StaffRoom
 
 bearer = HTTPBearer(auto_error=False, description="A token from `portineria staff token`.")
 
@@ -65,6 +66,15 @@ def require_role(user: StaffUser, *roles: str) -> None:
     """403 unless the user has one of the roles."""
     if user.role not in roles:
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"needs role {' or '.join(roles)}")
+
+
+def staff_room(request: Request) -> StaffRoom | None:
+    """The custodians' Telegram groups, when a Telegram bot is configured."""
+    runtime = getattr(request.app.state, "channels", None)
+    return runtime.conversations.staff_room if runtime is not None else None
+
+
+Room = Annotated[StaffRoom | None, Depends(staff_room)]
 
 
 def app_settings(request: Request) -> Settings:

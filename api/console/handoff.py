@@ -27,7 +27,7 @@ from api.console.web import (
     staff_name,
 )
 from api.csrf import verify_csrf
-from api.deps import Now, Session
+from api.deps import Now, Room, Session
 from api.scope import ensure_handoff_visible
 
 router = APIRouter(prefix="/console/handoffs", dependencies=[Depends(verify_csrf)])
@@ -225,6 +225,7 @@ async def transfer(
     user: ConsoleStaff,
     session: Session,
     now: Now,
+    room: Room,
     casa_id: Annotated[str, Form()] = "",
     staff_id: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
@@ -243,6 +244,8 @@ async def transfer(
             if to_casa is None and colleague.casa_id not in (None, handoff.casa_id):
                 to_casa = colleague.casa_id
         await handoffs.transfer(session, handoff_id=handoff_id, casa_id=to_casa, staff_id=to_staff)
+        if room is not None and to_casa is not None:  # the new Casa's group sees it
+            await room.announce(session, handoff, now=now)
     _record(session, user, "transfer", handoff_id, now, casa_id=to_casa, staff_id=to_staff)
     flash(request, f"Conversazione n. {handoff_id} passata.")
     try:

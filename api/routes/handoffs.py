@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from actions import audit, handoffs, residents
 from actions.models import Handoff
-from api.deps import Id, Now, Session, Staff
+from api.deps import Id, Now, Room, Session, Staff
 from api.schemas import ERRORS, CloseIn, HandoffDetail, HandoffOut, MessageOut, ReplyIn, TransferIn
 from api.scope import ensure_handoff_visible, handoffs_visible
 
@@ -88,12 +88,14 @@ async def close(
 
 @router.post("/{handoff_id}/transfer", summary="Pass to another Casa or a colleague")
 async def transfer(
-    handoff_id: Id, body: TransferIn, session: Session, user: Staff, now: Now
+    handoff_id: Id, body: TransferIn, session: Session, user: Staff, now: Now, room: Room
 ) -> HandoffOut:
     await _visible(session, handoff_id, user)
     handoff = await handoffs.transfer(
         session, handoff_id=handoff_id, casa_id=body.casa_id, staff_id=body.staff_id
     )
+    if room is not None and body.casa_id is not None:  # the new Casa's group sees it
+        await room.announce(session, handoff, now=now)
     audit.record(
         session,
         staff_id=user.id,

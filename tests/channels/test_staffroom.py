@@ -261,3 +261,28 @@ async def test_a_handoff_with_no_casa_goes_to_the_city_wide_group(
     await maria.says("annulla")
     await send_all(harness)
     assert "ha annullato la richiesta" in city.posts()[-1]["text"]
+
+
+async def test_a_transfer_to_another_casa_posts_the_card_in_its_group(
+    harness: Harness, ospizio: StaffGroup
+) -> None:
+    rosta_group = -1002222222222
+    async with transaction(harness.sessions) as session:
+        rosta = await session.scalar(select(Casa).where(Casa.name == "Rosta Nuova"))
+        assert rosta is not None
+        rosta.telegram_chat_id = rosta_group
+        token = await staff.issue_token(session, email="admin@demo.portineria.it")
+    maria = SmsResident(harness.hooks, harness.twilio)
+    await _resident_of_ospizio(harness, maria)
+    await maria.says("operatore")
+    handoff = await _handoff(harness)
+    moved = await harness.hooks.client.post(
+        f"/api/handoffs/{handoff.id}/transfer",
+        json={"casa_id": rosta.id},
+        headers={"authorization": f"Bearer {token}"},
+    )
+    assert moved.status_code == 200, moved.text
+    await send_all(harness)
+    there = StaffGroup(harness.hooks, harness.telegram, rosta_group, update_id=730000000)
+    [card] = there.posts()
+    assert f"Richiesta n. {handoff.id} · Rosta Nuova" in card["text"]
