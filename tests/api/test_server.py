@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.support.channels import require_redis
 from tests.support.processes import PORTINERIA, environment, free_port, portineria
 
 
@@ -52,3 +55,32 @@ def test_health_checks_the_database(server: str) -> None:
 def test_openapi_docs_are_served(server: str) -> None:
     assert httpx.get(f"{server}/docs").status_code == 200
     assert "/health" in httpx.get(f"{server}/openapi.json").json()["paths"]
+
+
+def test_several_workers_share_the_port(database: tuple[str, str | None]) -> None:
+    redis_url = asyncio.run(require_redis())
+    env = environment(database, PORTINERIA_REDIS_URL=redis_url)
+    assert portineria("db", "upgrade", env=env).returncode == 0
+    port = free_port()
+    process = subprocess.Popen(
+        [PORTINERIA, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base)
+        answers = [httpx.get(f"{base}/readyz") for _ in range(20)]
+        assert {a.status_code for a in answers} == {200}
+        assert all(len(a.headers["x-request-id"]) == 32 for a in answers)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_several_workers_on_sqlite_need_redis(tmp_path: Path) -> None:
+    env = environment((f"sqlite+aiosqlite:///{tmp_path / 'p.db'}", None))
+    done = portineria("serve", "--workers", "2", env=env)
+    assert done.returncode == 2
+    assert "PORTINERIA_REDIS_URL" in done.stderr
