@@ -32,16 +32,17 @@ Session = Annotated[AsyncSession, Depends(db_session, scope="function")]
 
 
 async def current_staff(
-    request: Request,
     session: Session,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> StaffUser:
-    """The staff member behind the bearer token (or the console's login session)."""
+    """The staff member behind the bearer token.
+
+    The console's login cookie is not accepted here: a browser sends it with any form another
+    site makes it post, and the API has no CSRF token of its own.
+    """
     user = None
     if credentials is not None:
         user = await staff.staff_by_token(session, token=credentials.credentials)
-    elif (staff_id := request.scope.get("session", {}).get("staff_id")) is not None:
-        user = await session.get(StaffUser, staff_id)
     if user is None or not user.active:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

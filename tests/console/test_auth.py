@@ -31,6 +31,8 @@ async def test_login_and_logout(console: httpx.AsyncClient, demo_sessions: Sessi
     assert answer.status_code == 303 and answer.headers["location"] == "/console/inbox"
     page = await console.get("/console/inbox")
     assert page.status_code == 200 and "Conversazioni" in page.text
+    # The REST API wants its token: a logged-in browser's cookie alone opens nothing there.
+    assert (await console.get("/api/handoffs")).status_code == 401
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert (await post(console, "/console/logout")).status_code == 303
     assert (await console.get("/console/inbox")).status_code == 303
