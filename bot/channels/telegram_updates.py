@@ -31,7 +31,7 @@ def parse_update(update: Update) -> Parsed:
         # The first version was answered; answering an edit would run the turn twice.
         return Parsed(Ignored("edited message"))
     if update.my_chat_member is not None:
-        return Parsed(_membership(update.my_chat_member))
+        return Parsed(_membership(update.update_id, update.my_chat_member))
     return Parsed(Ignored("update kind not used"))
 
 
@@ -152,7 +152,12 @@ def _button(update_id: int, query: CallbackQuery) -> Parsed:
     return Parsed(inbound, answer)
 
 
-def _membership(change: ChatMemberUpdated) -> Ignored | Reachability:
+def _membership(update_id: int, change: ChatMemberUpdated) -> Ignored | Reachability | StaffMessage:
+    joined = change.new_chat_member.status in ("member", "administrator")
+    if change.chat.type in GROUPS and joined:
+        # Added to a group: say its id, which links it to a Casa, as /id would.
+        user = change.from_user
+        return StaffMessage(str(change.chat.id), user.id, user.full_name, "id", "", update_id)
     if change.chat.type != "private":
         return Ignored("not a private chat")
     status = change.new_chat_member.status

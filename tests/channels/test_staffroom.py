@@ -286,3 +286,23 @@ async def test_a_transfer_to_another_casa_posts_the_card_in_its_group(
     there = StaffGroup(harness.hooks, harness.telegram, rosta_group, update_id=730000000)
     [card] = there.posts()
     assert f"Richiesta n. {handoff.id} · Rosta Nuova" in card["text"]
+
+
+async def test_added_to_a_group_the_bot_says_how_to_link_it(harness: Harness) -> None:
+    group = {"id": -1003333333333, "title": "Custodi Santa Croce", "type": "supergroup"}
+    bot = {"id": 123456789, "is_bot": True, "first_name": "Portineria"}
+    added = {
+        "update_id": 740000001,
+        "my_chat_member": {
+            "chat": group,
+            "from": {"id": ANNA, "is_bot": False, "first_name": "Anna"},
+            "date": 1795593800,
+            "old_chat_member": {"user": bot, "status": "left"},
+            "new_chat_member": {"user": bot, "status": "member"},
+        },
+    }
+    assert (await harness.hooks.telegram(added)).is_success
+    await send_all(harness)
+    there = StaffGroup(harness.hooks, harness.telegram, group["id"])
+    [told] = there.posts()
+    assert "--chat-id -1003333333333" in told["text"]
