@@ -114,6 +114,18 @@ async def _resident_of_ospizio(harness: Harness, maria: SmsResident) -> None:
     maria.new()
 
 
+async def _asks_for_a_person(
+    harness: Harness, group: StaffGroup
+) -> tuple[SmsResident, dict[str, Any]]:
+    """Maria of Ospizio asks for a person by SMS; the card her group got."""
+    maria = SmsResident(harness.hooks, harness.twilio)
+    await _resident_of_ospizio(harness, maria)
+    await maria.says("operatore")
+    await send_all(harness)
+    [card] = group.posts()
+    return maria, card
+
+
 async def _handoff(harness: Harness) -> Handoff:
     async with harness.sessions() as session:
         handoff = await session.scalar(select(Handoff))
@@ -178,11 +190,7 @@ async def test_a_custodian_answers_an_sms_resident_from_the_telegram_group(
 async def test_a_reply_delivered_twice_by_telegram_reaches_the_resident_once(
     harness: Harness, ospizio: StaffGroup
 ) -> None:
-    maria = SmsResident(harness.hooks, harness.twilio)
-    await _resident_of_ospizio(harness, maria)
-    await maria.says("operatore")
-    await send_all(harness)
-    [card] = ospizio.posts()
+    maria, card = await _asks_for_a_person(harness, ospizio)
     maria.new()
     await ospizio.writes("Arrivo subito", ANNA, replying_to=card)
     ospizio.update_id -= 1  # Telegram sends the same update again after a lost response
@@ -194,11 +202,7 @@ async def test_a_reply_delivered_twice_by_telegram_reaches_the_resident_once(
 async def test_release_gives_the_conversation_back_to_the_bot(
     harness: Harness, ospizio: StaffGroup
 ) -> None:
-    maria = SmsResident(harness.hooks, harness.twilio)
-    await _resident_of_ospizio(harness, maria)
-    await maria.says("operatore")
-    await send_all(harness)
-    [card] = ospizio.posts()
+    maria, card = await _asks_for_a_person(harness, ospizio)
     await ospizio.writes("/prendo", ANNA, replying_to=card)
     await ospizio.writes(f"/rilascia {(await _handoff(harness)).id}", ANNA)
     await send_all(harness)
@@ -212,11 +216,7 @@ async def test_release_gives_the_conversation_back_to_the_bot(
 async def test_strangers_other_cases_and_unknown_groups_change_nothing(
     harness: Harness, ospizio: StaffGroup
 ) -> None:
-    maria = SmsResident(harness.hooks, harness.twilio)
-    await _resident_of_ospizio(harness, maria)
-    await maria.says("operatore")
-    await send_all(harness)
-    [card] = ospizio.posts()
+    maria, card = await _asks_for_a_person(harness, ospizio)
 
     # Someone in the group with no staff account is told how to get linked.
     pressed = await ospizio.presses(card, "Prendo io", STRANGER)
