@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, exists, select, update
+from sqlalchemy import exists, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -56,7 +56,29 @@ async def claim_due(
         .values(status="failed", error=UNKNOWN_OUTCOME),
         execution_options={"synchronize_session": False},
     )
+    claimed: list[Delivery] = []
+    for broadcasts in (False, True):  # replies, relays, reminders and notices first
+        if len(claimed) < limit:
+            claimed += await _claim_open(
+                session, channels, broadcasts, now=now, lease=lease, limit=limit - len(claimed)
+            )
+    return sorted(claimed, key=lambda d: d.id)
+
+
+async def _claim_open(
+    session: AsyncSession,
+    channels: Sequence[str],
+    broadcasts: bool,
+    *,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+) -> list[Delivery]:
+    """One kind of row, oldest first, walking the partial index of open rows (whose
+    conditions are spelled as literals, so that PostgreSQL may use it in any plan)."""
     row, earlier = aliased(Delivery), aliased(Delivery)
+    is_open = row.status.in_([literal(status, literal_execute=True) for status in OPEN])
+    broadcast = literal("broadcast", literal_execute=True)
     blocked = exists().where(
         earlier.channel == row.channel,
         earlier.address == row.address,
@@ -65,10 +87,10 @@ async def claim_due(
     )
     due = (
         select(row.id)
-        .where(row.status.in_(OPEN), row.next_attempt_at <= now, row.channel.in_(channels))
-        .where(row.sent_at.is_(None))
+        .where(is_open, row.kind == broadcast if broadcasts else row.kind != broadcast)
+        .where(row.channel.in_(channels), row.next_attempt_at <= now, row.sent_at.is_(None))
         .where(~blocked)
-        .order_by(case((row.kind == "broadcast", 1), else_=0), row.id)
+        .order_by(row.id)
         .limit(limit)
         .with_for_update(skip_locked=True, of=row)
     )
@@ -79,7 +101,7 @@ async def claim_due(
         .returning(Delivery),
         execution_options={"synchronize_session": False},
     )
-    return sorted(claimed.all(), key=lambda d: d.id)
+    return list(claimed.all())
 
 
 async def start_sending(session: AsyncSession, delivery: Delivery, *, now: datetime) -> bool:
@@ -99,24 +121,29 @@ async def start_sending(session: AsyncSession, delivery: Delivery, *, now: datet
     return started.rowcount == 1
 
 
-async def target_of(session: AsyncSession, delivery: Delivery) -> Target:
-    """The address's state and the resident's language (a staff group has no address row)."""
-    address = await session.scalar(
-        select(ChannelAddress).where(
-            ChannelAddress.channel == delivery.channel, ChannelAddress.address == delivery.address
+async def targets_of(session: AsyncSession, deliveries: Sequence[Delivery]) -> dict[int, Target]:
+    """Each delivery's address state and resident's language, in one query (a staff group
+    has no address row, nor resident)."""
+    found = await session.execute(
+        select(
+            Delivery.id,
+            ChannelAddress.unreachable,
+            ChannelAddress.opted_out,
+            ChannelAddress.last_inbound_at,
+            Resident.language,
         )
+        .outerjoin(
+            ChannelAddress,
+            (ChannelAddress.channel == Delivery.channel)
+            & (ChannelAddress.address == Delivery.address),
+        )
+        .outerjoin(Resident, Resident.id == Delivery.resident_id)
+        .where(Delivery.id.in_([d.id for d in deliveries]))
     )
-    language = "it"
-    if delivery.resident_id is not None:
-        language = (
-            await session.scalar(
-                select(Resident.language).where(Resident.id == delivery.resident_id)
-            )
-            or language
-        )
-    if address is None:
-        return Target(language=language)
-    return Target(address.unreachable, address.opted_out, address.last_inbound_at, language)
+    return {
+        row_id: Target(bool(unreachable), bool(opted_out), last_inbound_at, language or "it")
+        for row_id, unreachable, opted_out, last_inbound_at, language in found.all()
+    }
 
 
 async def mark_address(

@@ -160,19 +160,29 @@ class Sender:
         counted by the budget until a second after its answer, which keeps the provider's
         count within its limit however the sends interleave.
         """
-        ready = await asyncio.gather(*(self._safely(d, self._prepare(channel, d)) for d in claimed))
-        for delivery, step in zip(claimed, ready, strict=True):
-            if isinstance(step, Outcome):
-                task = asyncio.create_task(self._finish(delivery, step))
-            else:
-                grant = await self._safely(delivery, self._pace(delivery))
-                task = asyncio.create_task(
-                    self._hand_over(channel, delivery, step, grant)
-                    if isinstance(grant, Grant)
-                    else self._finish(delivery, grant)
-                )
-            sending.add(task)
-            task.add_done_callback(sending.discard)
+        if not claimed:
+            return
+        async with self.sessions() as session:
+            targets = await claims.targets_of(session, claimed)
+        ready = [await self._safely(d, self._prepare(channel, d, targets[d.id])) for d in claimed]
+        async with self.sessions() as marking:
+            # Each mark is one statement committed by itself, on one connection for the batch:
+            # no round trips but the UPDATE while the budget counts the message.
+            await marking.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            for delivery, step in zip(claimed, ready, strict=True):
+                if isinstance(step, Outcome):
+                    task = asyncio.create_task(self._finish(delivery, step))
+                else:
+                    grant = await self._safely(delivery, self._pace(delivery))
+                    if not isinstance(grant, Grant):
+                        task = asyncio.create_task(self._finish(delivery, grant))
+                    elif await claims.start_sending(marking, delivery, now=self.clock()):
+                        task = asyncio.create_task(self._hand_over(channel, delivery, step, grant))
+                    else:  # our lease ran out and another sender took the row: it sends it
+                        await self.budget.answered(grant)
+                        continue
+                sending.add(task)
+                task.add_done_callback(sending.discard)
 
     async def _safely(self, delivery: Delivery, step: Awaitable[T]) -> T | Outcome:
         """A bug in one delivery must not stop the others: it fails, and is logged."""
@@ -182,11 +192,11 @@ class Sender:
             log.exception("outbox: delivery %s failed unexpectedly", delivery.id)
             return Outcome("failed", f"internal error: {type(exc).__name__}")
 
-    async def _prepare(self, channel: Channel, delivery: Delivery) -> Rendered | Outcome:
+    async def _prepare(
+        self, channel: Channel, delivery: Delivery, target: claims.Target
+    ) -> Rendered | Outcome:
         """The message as the channel sends it, or why it is not sent."""
         now = self.clock()
-        async with self.sessions() as session:
-            target = await claims.target_of(session, delivery)
         if target.unreachable:
             return Outcome("skipped", "recipient unreachable")
         # After STOP nothing goes to an SMS number (the carrier would refuse: 21610); on the
@@ -224,14 +234,8 @@ class Sender:
     async def _hand_over(
         self, channel: Channel, delivery: Delivery, rendered: Rendered, grant: Grant
     ) -> None:
-        """Mark the row as handed over, send, record; the budget hears when it was answered."""
+        """Send a row marked as handed over, record it; the budget hears when it was answered."""
         try:
-            async with self.sessions() as session:
-                # One statement committed by itself: no BEGIN and COMMIT round trips while
-                # the budget counts this message.
-                await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-                if not await claims.start_sending(session, delivery, now=self.clock()):
-                    return  # our lease ran out and another sender took the row: it sends it
             outcome = await self._safely(delivery, self._send(channel, delivery, rendered))
         finally:
             await self.budget.answered(grant)
