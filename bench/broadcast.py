@@ -1,6 +1,7 @@
 """A broadcast to 100,000 Telegram residents on PostgreSQL, sent by two workers through Redis.
 
-    python -m bench broadcast [--residents N] [--window S] [--crash-residents N] [--full] [--json]
+    make bench BENCH=broadcast     (the defaults: 100,000 residents, a 90 s window, 3,000)
+    python -m bench.broadcast [--residents N] [--window S] [--crash-residents N] [--full] [--json]
 
 Each run gets a fresh schema in the database `test` at 127.0.0.1:5432 (dropped after), Redis
 database 13 at 127.0.0.1:6379 for the shared budget, and the fake Telegram Bot API of the
@@ -223,43 +224,46 @@ def one_run(name: str, residents: int, args: argparse.Namespace, logs: Path) -> 
         asyncio.run(_add_residents(schema, residents))
         figures["residents_seconds"] = round(time.perf_counter() - started, 1)
         env = _settings(schema, fake)
-        figures["write"] = write_deliveries(env)
+        figures["write"] = write = write_deliveries(env)
+        _say(
+            f"[{name}] {residents} residents created in {figures['residents_seconds']} s; "
+            f"(a) {write['deliveries']} deliveries written in {write['send_seconds']} s "
+            "(`portineria broadcast send`, process start included; target <= 10 s)"
+        )
         _clear_budget()
         workers = Workers(env, logs)
+        sending_since = time.perf_counter()
         workers.start()
         workers.start()
         try:
             if name == "scale":
-                figures["rate"] = steady_rate(fake, args.window)
+                figures["rate"] = rate = steady_rate(fake, args.window)
+                _say(
+                    f"[{name}] (b) 2 workers, Redis budget: {rate['per_second']}/s over "
+                    f"{rate['window_seconds']:.0f} s = {rate['share_of_limit']:.1%} of {LIMIT}/s "
+                    f"(target >= 90%); 429s so far: {fake.throttled}"
+                )
             if name == "crash" or args.full:
-                figures["crash"] = survive_a_crash(schema, fake, workers, residents, residents // 3)
+                figures["crash"] = crash = survive_a_crash(
+                    schema, fake, workers, residents, residents // 3
+                )
+                crash["seconds"] = round(time.perf_counter() - sending_since, 1)
+                _say(
+                    f"[{name}] (c) {crash['residents']} residents, one worker SIGKILLed after "
+                    f"{crash['killed_after_messages']} messages and another started: "
+                    f"lost {crash['lost']}, duplicates {crash['duplicates']}, "
+                    f"rows {crash['rows']} (outcome unknown {crash['outcome_unknown']}), "
+                    f"all done {crash['seconds']} s after the workers started"
+                )
         finally:
             workers.stop()
         figures["throttled_429"] = fake.throttled
+        _say(f"[{name}] 429s answered by the fake: {fake.throttled}")
     return figures
 
 
-def report(figures: dict[str, Any]) -> None:
-    scale, crash = figures["scale"], figures["crash"]
-    write, rate = scale["write"], scale["rate"]
-    print(f"residents created: {figures['residents']} in {scale['residents_seconds']} s")
-    print(
-        f"(a) deliveries written: {write['deliveries']} in {write['send_seconds']} s "
-        f"(`portineria broadcast send`, process start included; target <= 10 s)"
-    )
-    print(
-        f"(b) 2 workers, Redis budget: {rate['per_second']}/s over {rate['window_seconds']:.0f} s "
-        f"= {rate['share_of_limit']:.1%} of {LIMIT}/s (target >= 90%); "
-        f"429s answered by the fake: {scale['throttled_429']}"
-    )
-    print(
-        f"(c) {crash['crash']['residents']} residents, one worker SIGKILLed after "
-        f"{crash['crash']['killed_after_messages']} messages and another started: "
-        f"lost {crash['crash']['lost']}, duplicates {crash['crash']['duplicates']}, "
-        f"rows {crash['crash']['rows']}, outcome unknown {crash['crash']['outcome_unknown']}, "
-        f"429s {crash['throttled_429']}"
-    )
-    print(f"load average (1, 5, 15 min) at the end: {figures['load']}")
+def _say(line: str) -> None:
+    print(line, flush=True)
 
 
 def main(argv: list[str]) -> None:
@@ -278,7 +282,7 @@ def main(argv: list[str]) -> None:
         figures["scale"] if args.full else one_run("crash", args.crash_residents, args, logs)
     )
     figures["load"] = [round(x, 1) for x in os.getloadavg()]
-    report(figures)
+    _say(f"load average (1, 5, 15 min) at the end: {figures['load']} on {os.cpu_count()} CPUs")
     if args.json:
         print(json.dumps(figures))
 
