@@ -136,8 +136,11 @@ async def handle_event(runtime: ChannelRuntime, event: Event) -> str:
         await _mark_reachable(runtime.sessions, event)
         try:
             outcome = await runtime.conversations.receive(event, now=now)
-        except IntegrityError:  # the same retried webhook, twice at once: the other won
-            return "duplicate"
+        except IntegrityError:
+            # Two calls at once: the same webhook retried (once the other has committed, the
+            # second try finds it stored), or a new resident's first two messages, both
+            # creating them (the second try finds the resident). Another clash answers 503.
+            outcome = await runtime.conversations.receive(event, now=now)
         if outcome.duplicate:
             return "duplicate"
         runtime.sender.wake()

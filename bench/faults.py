@@ -217,6 +217,7 @@ def check_store(url: str, plan: list[Call]) -> dict[str, Any]:
         return {
             "sent": len(keys),
             "lost": sum(1 for key in keys if key not in stored),
+            "lost_keys": [key for key in keys if key not in stored][:10],
             "duplicates": sum(1 for key in keys if stored.get(key, 0) > 1),
             "replies_queued": sum(statuses.values()),
             "replies_sent": statuses.get("sent", 0),
@@ -297,6 +298,8 @@ def report(
         f"received by the fakes {at_fakes}",
         flush=True,
     )
+    if figures["lost_keys"]:
+        print(f"    lost (first ten): {', '.join(figures['lost_keys'])}", flush=True)
     for reason, count in figures["failure_reasons"].items():
         print(f"    {count} x {reason}", flush=True)
     return result

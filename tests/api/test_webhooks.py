@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -186,3 +187,35 @@ async def test_writing_again_makes_an_unreachable_address_reachable(harness: Har
     assert (await _post(harness, case)).status_code == 200
     found = await _address(harness.sessions, "sms", "+393331234567")
     assert not found.unreachable
+
+
+async def test_a_new_residents_first_messages_at_once_are_all_kept(harness: Harness) -> None:
+    # Both calls create the resident; the one that loses the race must not be dropped as a
+    # "duplicate" (Telegram posts updates in parallel, and providers retry in bursts).
+    def update(update_id: int, chat_id: int, text: str) -> dict[str, Any]:
+        chat = {"id": chat_id, "first_name": "Ada", "type": "private"}
+        sender = {"id": chat_id, "is_bot": False, "first_name": "Ada"}
+        message = {"message_id": 1, "date": 1795593600, "from": sender, "chat": chat}
+        return {"update_id": update_id, "message": {**message, "text": text}}
+
+    async def until_accepted(body: dict[str, Any]) -> None:
+        for _try in range(50):  # a 503 is retried, as Telegram does
+            if (await harness.hooks.telegram(body)).status_code != 503:
+                return
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"update {body['update_id']} was never accepted")
+
+    chats = range(610000000, 610000020)
+    bodies = [
+        update(chat * 10 + n, chat, text)
+        for chat in chats
+        for n, text in enumerate(("ciao", "orari"))
+    ]
+    await asyncio.gather(*(until_accepted(body) for body in bodies))
+    async with harness.sessions() as session:
+        kept = set(
+            await session.scalars(
+                select(MessageLog.provider_message_id).where(MessageLog.direction == "in")
+            )
+        )
+    assert kept == {str(body["update_id"]) for body in bodies}
