@@ -122,7 +122,7 @@ async def test_a_worker_killed_mid_send_loses_and_doubles_nothing(
     # Telegram is slow to answer when the worker dies: its messages in flight have arrived,
     # but it never hears so; its other claimed rows wait for their lease to end.
     fake.answering.clear()
-    await _until_quiet(fake, 0.5, longest=3.0)  # both stopped at the budget: 30 outstanding
+    await _until_quiet(fake, 1.0, longest=3.5)  # both stopped at the budget: 30 outstanding
     victim.kill()
     victim.wait()
     fake.answering.set()
