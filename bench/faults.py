@@ -260,30 +260,36 @@ def main(argv: list[str]) -> None:
 
             wait_until(drained, "the outbox to drain", timeout=300)
             figures = check_store(postgres.url, plan)
-        telegram_sent = len(tg.sent())
-        whatsapp_sent = len(tw.created())
-    result = report(driver, timeline, figures, telegram_sent + whatsapp_sent)
+        sends = [r.at for r, a in tg.exchanges if a.status == 200 and "/send" in r.path]
+        sends += [r.at for r, a in tw.exchanges if a.status == 201]
+    result = report(driver, timeline, figures, sorted(sends))
     if args.json:
         print(json.dumps(result))
 
 
 def report(
-    driver: Driver, timeline: dict[str, Any], figures: dict[str, Any], at_fakes: int
+    driver: Driver, timeline: dict[str, Any], figures: dict[str, Any], sends: list[float]
 ) -> dict[str, Any]:
-    """Print the figures; returns them."""
+    """Print the figures; returns them. `sends`: when the fakes accepted each message."""
+    at_fakes = len(sends)
     result: dict[str, Any] = {**figures, "replies_at_fakes": at_fakes}
     for name in ("postgres", "redis"):
         down, up = timeline[f"{name}_down"], timeline[f"{name}_up"]
         recovered = driver.first_ok_after(up)
         seen = driver.between(down, up + (recovered or 0))
+        sent_while_down = sum(1 for at in sends if down <= at < up)
+        sending_again = next((round(at - up, 2) for at in sends if at >= up), None)
         result[name] = {
             "answers_while_down": {str(status): n for status, n in sorted(seen.items())},
             "recovered_after_s": recovered,
+            "replies_sent_while_down": sent_while_down,
+            "sending_again_after_s": sending_again,
         }
         answers = ", ".join(f"{status or 'no answer'}: {n}" for status, n in sorted(seen.items()))
         print(
             f"  {name} down {up - down:.1f} s: answers while down ({answers}); "
-            f"first 200 {recovered} s after the restart",
+            f"first 200 {recovered} s after the restart; replies sent while down "
+            f"{sent_while_down}, sending again {sending_again} s after the restart",
             flush=True,
         )
     retried = sum(1 for n in driver.attempts.values() if n > 1)
