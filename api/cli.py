@@ -127,6 +127,7 @@ def serve(
 
     from api.logs import log_config
     from api.main import create_app
+    from api.serving import run_workers
 
     settings = settings_or_exit()
     if telegram_polling and not settings.telegram_token:
@@ -143,7 +144,7 @@ def serve(
         uvicorn.run(web, host=host, port=port, log_config=logs)
         return
     # Each worker process imports the app factory and reads the same environment.
-    uvicorn.run(
+    run_workers(
         "api.main:app_from_environment",
         factory=True,
         workers=workers,

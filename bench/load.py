@@ -163,8 +163,7 @@ def measure(args: argparse.Namespace, wrk: str, name: str, folder: Path) -> dict
     calls = write_calls(resident_calls(args.residents, CALLS_PER_RESIDENT, 0), folder, "calls")
     warm = write_calls(resident_calls(200, 2, 2_000_000), folder, "warm")
     noop_port = free_port()
-    noop = [sys.executable, "-m", "uvicorn", "bench.noop:app", "--port", str(noop_port)]
-    noop += ["--workers", str(WORKERS), "--log-level", "warning"]
+    noop = [sys.executable, "-m", "bench.noop", str(noop_port), str(WORKERS)]
     with serving(noop, {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, noop_port):
         run_wrk(wrk, noop_port, warm, 2, args.connections)
         baseline = run_wrk(wrk, noop_port, calls, args.duration, args.connections)

@@ -1,9 +1,13 @@
 """The baseline of the load benchmark: FastAPI answering the webhook paths without doing anything.
 
-python -m uvicorn bench.noop:app --workers 2
+    python -m bench.noop PORT WORKERS
+
+Served the way `portineria serve --workers N` serves Portineria (api.serving.run_workers).
 """
 
 from __future__ import annotations
+
+import sys
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -22,3 +26,10 @@ async def webhook(channel: str, request: Request) -> JSONResponse:
 async def livez() -> dict[str, str]:
     """Up."""
     return {"status": "ok"}
+
+
+if __name__ == "__main__":
+    from api.serving import run_workers
+
+    port, workers = (int(value) for value in sys.argv[1:3])
+    run_workers("bench.noop:app", workers=workers, port=port, log_level="warning")

@@ -1,0 +1,23 @@
+"""Several uvicorn worker processes on one port, with Nagle's algorithm off as it should be."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import uvicorn
+from uvicorn.supervisors import Multiprocess
+
+
+def run_workers(app: str, *, workers: int, **options: Any) -> None:
+    """uvicorn.run(app, workers=N, ...) with a listening socket that keeps TCP_NODELAY.
+
+    uvicorn binds the shared socket with `proto` 0; accepted connections inherit it, and
+    asyncio sets TCP_NODELAY only on sockets that say IPPROTO_TCP. Each answer on a kept-alive
+    connection then waits ~40 ms for the peer's delayed ACK (uvicorn issue #3149): with a
+    proxy in front, every request. The same socket, labelled TCP, does not.
+    """
+    config = uvicorn.Config(app, workers=workers, **options)
+    bound = config.bind_socket()
+    listening = socket.socket(bound.family, bound.type, socket.IPPROTO_TCP, bound.detach())
+    Multiprocess(config, sockets=[listening]).run()
