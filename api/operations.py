@@ -27,8 +27,9 @@ async def readyz(request: Request) -> JSONResponse:
         async with request.app.state.store.sessions() as session:
             await session.execute(text("SELECT 1"))
     except (SQLAlchemyError, OSError) as exc:
-        return JSONResponse({"status": "unavailable", "database": type(exc).__name__},
-                            status_code=503)
+        return JSONResponse(
+            {"status": "unavailable", "database": type(exc).__name__}, status_code=503
+        )
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
@@ -38,9 +39,10 @@ async def metrics(request: Request) -> Response:
         async with request.app.state.store.sessions() as session:
             depth = await session.execute(
                 select(Delivery.channel, func.count())
-                .where(Delivery.status.in_(("pending", "sending"))).group_by(Delivery.channel))
-            waiting = await session.scalar(
-                select(func.count()).where(Handoff.status == "waiting"))
+                .where(Delivery.status.in_(("pending", "sending")))
+                .group_by(Delivery.channel)
+            )
+            waiting = await session.scalar(select(func.count()).where(Handoff.status == "waiting"))
         OUTBOX_DEPTH.clear()
         for channel, count in depth.all():
             OUTBOX_DEPTH.labels(channel).set(count)

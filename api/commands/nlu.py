@@ -25,18 +25,27 @@ def _nlu(settings: Settings) -> NLU:
 
         if settings.rasa_url is None:
             raise typer.BadParameter("PORTINERIA_RASA_URL is required with the rasa backend")
-        return RasaNLU(str(settings.rasa_url), gazetteer=load_gazetteer(),
-                       timezone=settings.timezone, threshold=settings.nlu_threshold)
+        return RasaNLU(
+            str(settings.rasa_url),
+            gazetteer=load_gazetteer(),
+            timezone=settings.timezone,
+            threshold=settings.nlu_threshold,
+        )
     from nlu.builtin import BuiltinNLU
 
-    return BuiltinNLU.load(cache_dir=settings.nlu_model_dir, gazetteer=load_gazetteer(),
-                           timezone=settings.timezone, threshold=settings.nlu_threshold)
+    return BuiltinNLU.load(
+        cache_dir=settings.nlu_model_dir,
+        gazetteer=load_gazetteer(),
+        timezone=settings.timezone,
+        threshold=settings.nlu_threshold,
+    )
 
 
 @app.command()
 def train(
-    force: Annotated[bool, typer.Option(help="Train again even if the cache is up to date.")]
-    = False,
+    force: Annotated[
+        bool, typer.Option(help="Train again even if the cache is up to date.")
+    ] = False,
 ) -> None:
     """Train the built-in model on nlu/data (only if the data changed, unless --force)."""
     settings = load_settings()
@@ -49,15 +58,15 @@ def train(
     started = time.perf_counter()
     nlu = _nlu(settings)
     state = "trained" if getattr(nlu, "trained", False) else "up to date"
-    typer.echo(f"NLU model {state} in {settings.nlu_model_dir} "
-               f"({time.perf_counter() - started:.1f} s)")
+    typer.echo(
+        f"NLU model {state} in {settings.nlu_model_dir} ({time.perf_counter() - started:.1f} s)"
+    )
 
 
 @app.command()
 def parse(
     text: Annotated[str, typer.Argument(help="The message, as a resident would write it.")],
-    now: Annotated[str | None, typer.Option(help="ISO date-time anchoring relative dates.")]
-    = None,
+    now: Annotated[str | None, typer.Option(help="ISO date-time anchoring relative dates.")] = None,
 ) -> None:
     """Print what the NLU understands of TEXT, as Rasa's /model/parse JSON."""
     settings = load_settings()
@@ -72,9 +81,12 @@ def parse(
 def test(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=True, help="Rasa NLU YAML.")],
     as_json: Annotated[bool, typer.Option("--json", help="End with one JSON line.")] = False,
-    languages: Annotated[Path | None, typer.Option(
-        help="JSON mapping example text -> language (default: FILE_languages.json beside it)."
-    )] = None,
+    languages: Annotated[
+        Path | None,
+        typer.Option(
+            help="JSON mapping example text -> language (default: FILE_languages.json beside it)."
+        ),
+    ] = None,
 ) -> None:
     """Evaluate on FILE: per-intent report, per-language accuracy, latency."""
     from nlu.evaluate import evaluate, format_report
