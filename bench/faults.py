@@ -12,7 +12,8 @@ error, a refused connection) every second until it gets a 200. The timeline: --s
 of load; PostgreSQL stopped for --outage seconds, then started; --steady seconds; Redis
 stopped for --outage seconds, then started; --steady seconds; then the driver finishes its
 retries and the outbox drains. It prints the answers seen while each server was down, the
-seconds from its restart to the first message answered 200 again, and then checks that every
+seconds from its restart to the first message answered 200 and the first reply sent again,
+and what /readyz answered halfway through each outage; then it checks that every
 message sent is in message_log exactly once (lost, duplicated) and that every reply queued
 reached the fake providers.
 """
@@ -186,7 +187,10 @@ async def run_timeline(timeline: dict[str, Any], args: argparse.Namespace) -> No
         await asyncio.sleep(args.steady)
         timeline[f"{name}_down"] = time.monotonic()
         await asyncio.to_thread(stop)
-        await asyncio.sleep(args.outage)
+        await asyncio.sleep(args.outage / 2)
+        ready = await asyncio.to_thread(httpx.get, timeline["base"] + "/readyz", timeout=10)
+        timeline[f"{name}_readyz"] = ready.status_code
+        await asyncio.sleep(args.outage / 2)
         await asyncio.to_thread(start)
         timeline[f"{name}_up"] = time.monotonic()
     await asyncio.sleep(args.steady)
@@ -251,8 +255,9 @@ def main(argv: list[str]) -> None:
         log = Path(tempfile.gettempdir()) / f"portineria-faults-{os.getpid()}.log"
         print(f"  server log: {log}", flush=True)
         with serving(portineria_serve(port, WORKERS), env, port, log):
-            timeline: dict[str, Any] = {"postgres": postgres, "redis": redis}
-            driver = asyncio.run(drive(f"http://127.0.0.1:{port}", args.rate, plan, timeline, args))
+            base = f"http://127.0.0.1:{port}"
+            timeline: dict[str, Any] = {"postgres": postgres, "redis": redis, "base": base}
+            driver = asyncio.run(drive(base, args.rate, plan, timeline, args))
 
             def drained() -> bool:
                 figures = check_store(postgres.url, plan)
@@ -284,12 +289,14 @@ def report(
             "recovered_after_s": recovered,
             "replies_sent_while_down": sent_while_down,
             "sending_again_after_s": sending_again,
+            "readyz_while_down": timeline[f"{name}_readyz"],
         }
         answers = ", ".join(f"{status or 'no answer'}: {n}" for status, n in sorted(seen.items()))
         print(
             f"  {name} down {up - down:.1f} s: answers while down ({answers}); "
             f"first 200 {recovered} s after the restart; replies sent while down "
-            f"{sent_while_down}, sending again {sending_again} s after the restart",
+            f"{sent_while_down}, sending again {sending_again} s after the restart; /readyz "
+            f"while down {timeline[f'{name}_readyz']}",
             flush=True,
         )
     retried = sum(1 for n in driver.attempts.values() if n > 1)
