@@ -329,3 +329,36 @@ class HandoffNote(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class Arrival(Base):
+    """The inbox: a resident's message as the webhook received it, until a turn answers it.
+
+    Webhooks only write this row and answer; the conversation runs after, in the intake
+    (any process). The row is deleted once answered; one that keeps failing stays, "failed".
+    """
+
+    __tablename__ = "arrivals"
+    __table_args__ = (
+        # A provider's retry of the same message adds nothing.
+        UniqueConstraint("channel", "provider_message_id", name="uq_arrival_provider_id"),
+        # The intake keeps each address in order: it looks for an earlier waiting row.
+        Index("ix_arrivals_address", "channel", "address", "id"),
+        Index(
+            "ix_arrivals_waiting",
+            "id",
+            postgresql_where=text("status = 'waiting'"),
+            sqlite_where=text("status = 'waiting'"),
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(64))
+    provider_message_id: Mapped[str | None] = mapped_column(String(64))
+    message: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the Inbound, as JSON
+    status: Mapped[str] = mapped_column(String(12), default="waiting")  # waiting | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime]  # a claimed row is leased: due again if its intake dies
+    error: Mapped[str | None] = mapped_column(String(200))
+    request_id: Mapped[str | None] = mapped_column(String(64))  # the webhook call, for the logs
+    received_at: Mapped[datetime]

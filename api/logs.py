@@ -11,14 +11,14 @@ import logging
 import logging.config
 import re
 import uuid
-from contextvars import ContextVar
 from typing import Any, Literal
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.logcontext import REQUEST_ID
+
 LogFormat = Literal["text", "json"]
-REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 # A caller's own id is kept when it looks like one (a proxy's, a load balancer's).
 _GIVEN_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 # At DEBUG these libraries log SQL parameters (sqlalchemy, aiosqlite), Bot API parameters

@@ -8,11 +8,13 @@ from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions import arrivals
 from actions.models import Delivery, Handoff
 
 router = APIRouter(tags=["operations"])
 OUTBOX_DEPTH = Gauge("portineria_outbox_depth", "Deliveries waiting to be sent", ["channel"])
 HANDOFFS_WAITING = Gauge("portineria_handoffs_waiting", "Handoffs nobody has picked up yet")
+INBOX_DEPTH = Gauge("portineria_inbox_depth", "Residents' messages stored, not answered yet")
 
 
 @router.get("/livez", summary="Liveness: the process answers")
@@ -43,6 +45,7 @@ async def metrics(request: Request) -> Response:
                 .group_by(Delivery.channel)
             )
             waiting = await session.scalar(select(func.count()).where(Handoff.status == "waiting"))
+            INBOX_DEPTH.set(await arrivals.waiting_count(session))
         OUTBOX_DEPTH.clear()
         for channel, count in depth.all():
             OUTBOX_DEPTH.labels(channel).set(count)

@@ -20,6 +20,7 @@ from bot.channels.budget import Budget
 from bot.channels.redaction import hide_in_logs
 from bot.conversation import Conversations
 from bot.flood import FloodGuard
+from bot.intake import Intake
 from bot.jobs import run_jobs_forever
 from bot.metrics import TimedNLU
 from bot.outbox import Sender
@@ -147,10 +148,13 @@ async def channels_running(
     if conversations is None:
         conversations = await build_conversations(settings, store)
     sender = Sender(store.sessions, channels, Budget(settings.redis_url))
-    runtime = ChannelRuntime(channels, conversations, sender, store.sessions, public_base(settings))
+    intake = Intake(store.sessions, conversations, sender.wake)
+    runtime = ChannelRuntime(
+        channels, conversations, sender, store.sessions, public_base(settings), intake
+    )
     app.state.channels = runtime
     stop = asyncio.Event()
-    tasks = []
+    tasks = [asyncio.create_task(intake.run_forever(stop))]
     if embedded_sender(settings):
         tasks.append(asyncio.create_task(sender.run_forever(stop)))
     if telegram_polling and "telegram" in channels:

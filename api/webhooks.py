@@ -10,11 +10,10 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from actions import arrivals
 from actions.db import SessionFactory, transaction
-from actions.models import ChannelAddress
 from api.schemas import Problem
 from bot import claims
 from bot.channels import Channels
@@ -29,6 +28,8 @@ from bot.channels.base import (
     WebhookRequest,
 )
 from bot.conversation import Conversations
+from bot.intake import Intake
+from bot.logcontext import REQUEST_ID
 from bot.messages import Inbound
 from bot.outbox import Sender
 
@@ -54,6 +55,7 @@ class ChannelRuntime:
     sender: Sender
     sessions: SessionFactory
     public_url: str
+    intake: Intake
 
 
 @router.post("/telegram", summary="Telegram Bot API updates (set with setWebhook)")
@@ -133,17 +135,21 @@ async def handle_event(runtime: ChannelRuntime, event: Event) -> str:
     if isinstance(event, StaffMessage):
         return await _staff_message(runtime, event, now)
     if isinstance(event, Inbound):
-        await _mark_reachable(runtime.sessions, event)
-        try:
-            outcome = await runtime.conversations.receive(event, now=now)
-        except IntegrityError:
-            # Two calls at once: the same webhook retried (once the other has committed, the
-            # second try finds it stored), or a new resident's first two messages, both
-            # creating them (the second try finds the resident). Another clash answers 503.
-            outcome = await runtime.conversations.receive(event, now=now)
-        if outcome.duplicate:
+        # Stored, then answered: the turn runs in the intake, so a burst never keeps the
+        # provider waiting. A retried call finds its message already kept.
+        async with transaction(runtime.sessions) as session:
+            fresh = await arrivals.accept(
+                session,
+                channel=event.channel,
+                address=event.address,
+                provider_message_id=event.provider_message_id,
+                message=event.cleaned().to_dict(),
+                now=now,
+                request_id=REQUEST_ID.get(),
+            )
+        if not fresh:
             return "duplicate"
-        runtime.sender.wake()
+        runtime.intake.wake()
         return "queued"
     if isinstance(event, Ignored):
         log.info("webhook ignored: %s", event.reason)
@@ -169,21 +175,6 @@ async def _staff_message(runtime: ChannelRuntime, event: StaffMessage, now: date
         return ""
     runtime.sender.wake()
     return answer
-
-
-async def _mark_reachable(sessions: SessionFactory, inbound: Inbound) -> None:
-    # Whoever writes to us can be answered, even if a send to them once failed. Read first:
-    # the write (a lock and a commit on SQLite) is needed once in a long while.
-    where = (
-        ChannelAddress.channel == inbound.channel,
-        ChannelAddress.address == inbound.address,
-        ChannelAddress.unreachable.is_(True),
-    )
-    async with sessions() as session:
-        if await session.scalar(select(ChannelAddress.id).where(*where)) is None:
-            return
-    async with transaction(sessions) as session:
-        await session.execute(update(ChannelAddress).where(*where).values(unreachable=False))
 
 
 async def poll_telegram(runtime: ChannelRuntime, stop: asyncio.Event) -> None:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import broadcasts, residents
+from actions import arrivals, broadcasts, residents
 from actions.db import SessionFactory, transaction
 from actions.errors import InvalidTransition
 from bot.notices import send_reminders
@@ -39,6 +39,7 @@ async def run_due_jobs(
             await send_reminders(session, now=now, zone=zone)
     async with transaction(sessions) as session:
         await residents.purge_messages(session, before=now - retention)
+        await arrivals.purge(session, before=now - retention)
 
 
 async def run_jobs_forever(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 CHANNELS = ("telegram", "whatsapp", "sms", "console")
 # Longer than any real message (Telegram's own limit is 4096): the rest is noise or abuse.
@@ -33,6 +34,18 @@ class Inbound:
     provider_message_id: str | None = None
     language_hint: str | None = None  # e.g. Telegram's language_code
     display_name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape kept in the inbox until the turn runs."""
+        shape = asdict(self)
+        shape["media"] = [asdict(m) for m in self.media]
+        return shape
+
+    @classmethod
+    def from_dict(cls, shape: dict[str, Any]) -> Inbound:
+        """The message `to_dict` made."""
+        media = tuple(Media(**m) for m in shape.get("media") or ())
+        return cls(**{**shape, "media": media})
 
     def cleaned(self) -> Inbound:
         """The same message without control characters (PostgreSQL refuses NUL) and capped."""

@@ -6,7 +6,7 @@ import asyncio
 import json
 import os
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +37,7 @@ from api.webhooks import ChannelRuntime
 from bot.channels import Channels
 from bot.channels.budget import Budget
 from bot.conversation import Conversations
+from bot.intake import Intake
 from bot.outbox import Sender
 from bot.staffroom import StaffRoom
 from nlu.types import NLU
@@ -99,10 +100,15 @@ async def harness(
     channels = build_channels(settings)
     sender = Sender(sessions, channels, Budget())
     conversations = Conversations(sessions, nlu, ROME, staff_room=staff_room)
-    app.state.channels = ChannelRuntime(channels, conversations, sender, sessions, PUBLIC_URL)
+    intake = Intake(sessions, conversations, sender.wake)
+    app.state.channels = ChannelRuntime(
+        channels, conversations, sender, sessions, PUBLIC_URL, intake
+    )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
-        yield Harness(Webhooks(client), sessions, sender, fake_telegram, fake_twilio)
+        # Each call's turn runs before the call returns, as if the intake were instant.
+        hooks = Webhooks(client, then=intake.drain)
+        yield Harness(hooks, sessions, sender, fake_telegram, fake_twilio)
     for channel in channels.values():
         await channel.close()
 
@@ -151,6 +157,7 @@ class Webhooks:
     client: httpx.AsyncClient
     public_url: str = PUBLIC_URL
     timings: list[float] = field(default_factory=list)
+    then: Callable[[], Awaitable[None]] | None = None  # after each call (run the intake)
 
     async def telegram(
         self, update: dict[str, Any] | bytes, *, secret: str | None = TELEGRAM_SECRET
@@ -181,6 +188,8 @@ class Webhooks:
         started = time.perf_counter()
         answer = await self.client.post(path, content=body, headers=headers)
         self.timings.append(time.perf_counter() - started)
+        if self.then is not None:
+            await self.then()
         return answer
 
 

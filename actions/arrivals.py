@@ -1,0 +1,107 @@
+"""The inbox: messages written by the webhooks, taken in order per address by the intake."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, exists, func, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from actions.models import Arrival
+
+WAITING = "waiting"
+
+
+async def accept(
+    session: AsyncSession,
+    *,
+    channel: str,
+    address: str,
+    provider_message_id: str | None,
+    message: dict[str, Any],
+    now: datetime,
+    request_id: str | None = None,
+) -> bool:
+    """Keep a message for the intake; False when the provider sent it before (a retry)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(Arrival)
+        .values(
+            channel=channel,
+            address=address,
+            provider_message_id=provider_message_id,
+            message=message,
+            status=WAITING,
+            attempts=0,
+            due_at=now,
+            received_at=now,
+            request_id=request_id,
+        )
+        .on_conflict_do_nothing(index_elements=["channel", "provider_message_id"])
+    )
+    result = await session.execute(statement)
+    return bool(result.rowcount)
+
+
+async def claim(
+    session: AsyncSession, *, now: datetime, lease: timedelta, limit: int
+) -> list[Arrival]:
+    """Take up to `limit` due rows, each the oldest waiting one of its address, for `lease`.
+
+    UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING, as the outbox does:
+    intakes in several processes skip each other's rows. A later message of an address waits
+    while an earlier one is leased, so a resident's turns run in the order they wrote.
+    """
+    row, earlier = aliased(Arrival), aliased(Arrival)
+    waiting = row.status == literal(WAITING, literal_execute=True)
+    first_of_address = ~exists().where(
+        earlier.channel == row.channel,
+        earlier.address == row.address,
+        earlier.status == WAITING,
+        earlier.id < row.id,
+    )
+    due = (
+        select(row.id)
+        .where(waiting, row.due_at <= now, first_of_address)
+        .order_by(row.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    taken = await session.scalars(
+        update(Arrival)
+        .where(Arrival.id.in_(due.scalar_subquery()))
+        .values(due_at=now + lease, attempts=Arrival.attempts + 1)
+        .returning(Arrival),
+        execution_options={"synchronize_session": False},
+    )
+    return sorted(taken.all(), key=lambda a: a.id)
+
+
+async def answered(session: AsyncSession, *, arrival_id: int) -> None:
+    """The turn ran: the message lives on in the message log, not here."""
+    await session.execute(delete(Arrival).where(Arrival.id == arrival_id))
+
+
+async def retry_later(
+    session: AsyncSession, *, arrival_id: int, error: str, at: datetime, give_up: bool
+) -> None:
+    """The turn failed: try again at `at`, or keep the row as failed for a person to see."""
+    values: dict[str, Any] = {"error": error[:200], "due_at": at}
+    if give_up:
+        values["status"] = "failed"
+    await session.execute(update(Arrival).where(Arrival.id == arrival_id).values(**values))
+
+
+async def waiting_count(session: AsyncSession) -> int:
+    """Messages not answered yet (a gauge for /metrics)."""
+    query = select(func.count()).select_from(Arrival).where(Arrival.status == WAITING)
+    return int(await session.scalar(query) or 0)
+
+
+async def purge(session: AsyncSession, *, before: datetime) -> int:
+    """Forget failed messages older than the retention period; returns how many."""
+    result = await session.execute(delete(Arrival).where(Arrival.received_at < before))
+    return result.rowcount or 0

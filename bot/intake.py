@@ -1,0 +1,125 @@
+"""The intake: runs the turns of the messages the webhooks kept, in order per address.
+
+Webhooks answer a provider as soon as the message is stored (one insert), so a burst never
+makes Telegram or Twilio wait or retry; every process with an intake (serve, worker) then
+takes waiting messages, oldest first, one address at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from actions import arrivals
+from actions.db import SessionFactory, transaction
+from actions.models import Arrival, ChannelAddress
+from bot.conversation import Conversations
+from bot.logcontext import REQUEST_ID
+from bot.messages import Inbound
+from bot.outbox import backoff, utc_now
+
+log = logging.getLogger(__name__)
+# A turn takes well under a second; a dead intake's messages are taken again after this.
+LEASE = timedelta(seconds=30)
+MAX_ATTEMPTS = 6  # then the message stays "failed" in the inbox, for a person to look at
+
+
+@dataclass
+class Intake:
+    """Answers waiting messages; `answered` wakes the sender once replies are queued."""
+
+    sessions: SessionFactory
+    conversations: Conversations
+    answered: Callable[[], None]
+    clock: Callable[[], datetime] = utc_now
+    batch: int = 8
+    poll: float = 1.0
+    _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False)
+
+    def wake(self) -> None:
+        """A webhook stored a message: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """Answer one batch of due messages; how many were taken."""
+        async with transaction(self.sessions) as session:
+            taken = await arrivals.claim(session, now=self.clock(), lease=LEASE, limit=self.batch)
+        for arrival in taken:
+            await self._answer(arrival)
+        return len(taken)
+
+    async def drain(self) -> None:
+        """Answer until nothing is due (the scripted chat and the tests)."""
+        while await self.run_once():
+            pass
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Answer messages as they come until `stop` is set."""
+        while not stop.is_set():
+            try:
+                handled = await self.run_once()
+            except (SQLAlchemyError, OSError) as exc:  # the database is away: wait for it
+                log.warning("intake: cannot read the inbox: %s", type(exc).__name__)
+                handled = 0
+            if handled == 0:
+                self._wake.clear()
+                waiters = [asyncio.ensure_future(e.wait()) for e in (self._wake, stop)]
+                await asyncio.wait(waiters, timeout=self.poll, return_when="FIRST_COMPLETED")
+                for waiter in waiters:
+                    waiter.cancel()
+
+    async def _answer(self, arrival: Arrival) -> None:
+        traced = REQUEST_ID.set(arrival.request_id)
+        try:
+            await self._run_turn(arrival)
+        finally:
+            REQUEST_ID.reset(traced)
+
+    async def _run_turn(self, arrival: Arrival) -> None:
+        try:
+            inbound = Inbound.from_dict(arrival.message)
+            await self._mark_reachable(inbound)
+            try:
+                await self.conversations.receive(inbound, now=self.clock())
+            except IntegrityError:
+                # A new resident's first messages taken by two intakes at once both create
+                # them: the second try finds the resident.
+                await self.conversations.receive(inbound, now=self.clock())
+        except Exception as exc:  # one bad message must not stop the others
+            log.exception("intake: arrival %s not answered", arrival.id)
+            await self._retry_later(arrival, type(exc).__name__)
+            return
+        async with transaction(self.sessions) as session:
+            await arrivals.answered(session, arrival_id=arrival.id)
+        self.answered()
+
+    async def _retry_later(self, arrival: Arrival, error: str) -> None:
+        give_up = arrival.attempts >= MAX_ATTEMPTS
+        at = self.clock() + timedelta(seconds=backoff(arrival.attempts))
+        try:
+            async with transaction(self.sessions) as session:
+                await arrivals.retry_later(
+                    session, arrival_id=arrival.id, error=error, at=at, give_up=give_up
+                )
+        except SQLAlchemyError:
+            pass  # the lease brings it back
+
+    async def _mark_reachable(self, inbound: Inbound) -> None:
+        # Whoever writes to us can be answered, even if a send to them once failed. Read
+        # first: the write (a lock and a commit on SQLite) is needed once in a long while.
+        where = (
+            ChannelAddress.channel == inbound.channel,
+            ChannelAddress.address == inbound.address,
+            ChannelAddress.unreachable.is_(True),
+        )
+        async with self.sessions() as session:
+            if await session.scalar(select(ChannelAddress.id).where(*where)) is None:
+                return
+        async with transaction(self.sessions) as session:
+            await session.execute(update(ChannelAddress).where(*where).values(unreachable=False))

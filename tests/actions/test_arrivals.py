@@ -1,0 +1,96 @@
+"""The inbox: a retried webhook adds nothing; each address is answered in order; leases."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from actions import arrivals
+from actions.db import SessionFactory, transaction
+from actions.models import Arrival, MessageLog
+from bot.conversation import Conversations
+from bot.intake import MAX_ATTEMPTS, Intake
+from bot.messages import Inbound
+from nlu.types import NLU
+from tests.conftest import NOW, ROME
+
+LEASE = timedelta(seconds=30)
+
+
+async def _keep(sessions: SessionFactory, address: str, message_id: str) -> bool:
+    inbound = Inbound("sms", address, "ciao", provider_message_id=message_id)
+    async with transaction(sessions) as session:
+        return await arrivals.accept(
+            session,
+            channel="sms",
+            address=address,
+            provider_message_id=message_id,
+            message=inbound.to_dict(),
+            now=NOW,
+        )
+
+
+async def test_a_retried_message_is_kept_once(sessions: SessionFactory) -> None:
+    assert await _keep(sessions, "+393330000001", "SM1")
+    assert not await _keep(sessions, "+393330000001", "SM1")
+    async with sessions() as session:
+        assert await arrivals.waiting_count(session) == 1
+
+
+async def test_each_address_is_taken_in_order_and_a_lease_holds(sessions: SessionFactory) -> None:
+    for address, message_id in (("+39331", "A1"), ("+39331", "A2"), ("+39332", "B1")):
+        await _keep(sessions, address, message_id)
+    async with transaction(sessions) as session:
+        first = await arrivals.claim(session, now=NOW, lease=LEASE, limit=10)
+    assert [a.provider_message_id for a in first] == ["A1", "B1"]
+    async with transaction(sessions) as session:  # leased: nobody else takes them, nor A2
+        assert await arrivals.claim(session, now=NOW, lease=LEASE, limit=10) == []
+    async with transaction(sessions) as session:
+        await arrivals.answered(session, arrival_id=first[0].id)
+        [second] = await arrivals.claim(session, now=NOW, lease=LEASE, limit=10)
+    assert second.provider_message_id == "A2"
+    later = NOW + LEASE + timedelta(seconds=1)  # their intake died: they come back
+    async with transaction(sessions) as session:
+        again = await arrivals.claim(session, now=later, lease=LEASE, limit=10)
+    assert [(a.provider_message_id, a.attempts) for a in again] == [("A2", 2), ("B1", 2)]
+
+
+async def test_the_intake_answers_and_forgets_the_stored_message(
+    demo_sessions: SessionFactory, nlu: NLU
+) -> None:
+    await _keep(demo_sessions, "+393330000009", "SM9")
+    queued: list[str] = []
+    intake = Intake(
+        demo_sessions, Conversations(demo_sessions, nlu, ROME), lambda: queued.append("")
+    )
+    await intake.drain()
+    async with demo_sessions() as session:
+        assert await session.scalar(select(Arrival)) is None
+        logged = await session.scalar(select(MessageLog).where(MessageLog.direction == "in"))
+        assert logged is not None and logged.provider_message_id == "SM9"
+    assert queued  # the sender was woken for the reply
+
+
+async def test_a_message_that_keeps_failing_is_kept_as_failed(
+    demo_sessions: SessionFactory, nlu: NLU
+) -> None:
+    async with transaction(demo_sessions) as session:
+        await arrivals.accept(
+            session,
+            channel="sms",
+            address="+39333",
+            provider_message_id="BAD",
+            message={"channel": "sms", "unexpected": True},  # not an Inbound
+            now=NOW,
+        )
+    clock = [NOW]
+    conversations = Conversations(demo_sessions, nlu, ROME)
+    intake = Intake(demo_sessions, conversations, lambda: None, clock=lambda: clock[0])
+    for _ in range(MAX_ATTEMPTS):
+        assert await intake.run_once() == 1
+        clock[0] += timedelta(hours=1)  # past any backoff
+    async with demo_sessions() as session:
+        [kept] = (await session.scalars(select(Arrival))).all()
+    assert (kept.status, kept.attempts, kept.error) == ("failed", MAX_ATTEMPTS, "TypeError")
+    assert await intake.run_once() == 0
