@@ -33,7 +33,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import redis
 from sqlalchemy import func, select
 
@@ -46,6 +45,7 @@ from actions.migrate import upgrade_async  # noqa: E402
 from actions.models import Delivery  # noqa: E402
 from bot.claims import OPEN, UNKNOWN_OUTCOME  # noqa: E402
 from tests.fakes.telegram import TOKEN, FakeTelegram  # noqa: E402
+from tests.support.postgres import temporary_schema  # noqa: E402
 from tests.support.processes import PORTINERIA, environment, portineria  # noqa: E402
 
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -57,21 +57,8 @@ TEXT = "Lavori in via Roma: lunedì la strada è chiusa dalle 8 alle 18."
 @contextmanager
 def fresh_schema(name: str) -> Iterator[str]:
     """A new PostgreSQL schema for one run, dropped afterwards."""
-    schema = f"bench_{name}_{os.getpid()}"
-    plain = POSTGRES.replace("+asyncpg", "")
-    asyncio.run(_execute(plain, f"CREATE SCHEMA {schema}"))
-    try:
+    with temporary_schema(POSTGRES, f"bench_{name}") as schema:
         yield schema
-    finally:
-        asyncio.run(_execute(plain, f"DROP SCHEMA {schema} CASCADE"))
-
-
-async def _execute(url: str, statement: str) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 async def _add_residents(schema: str, count: int) -> None:

@@ -6,7 +6,6 @@ the database `test`: a Redis the benchmark can stop is started for it.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
@@ -14,14 +13,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,6 +33,7 @@ from tests.fakes.twilio import (  # noqa: E402
     FakeTwilio,
     sign,
 )
+from tests.support.postgres import temporary_schema  # noqa: E402
 from tests.support.processes import PORTINERIA, environment, free_port, portineria  # noqa: E402
 
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -117,20 +115,8 @@ class RedisProcess:
 @contextmanager
 def postgres_schema(url: str = POSTGRES) -> Iterator[tuple[str, str]]:
     """(database URL, a fresh schema in it), the schema dropped afterwards."""
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_execute(url, f"CREATE SCHEMA {schema}"))
-    try:
+    with temporary_schema(url, "bench") as schema:
         yield url, schema
-    finally:
-        asyncio.run(_execute(url, f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-
-
-async def _execute(url: str, statement: str) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 @contextmanager

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from actions.db import SessionFactory, create_engine, create_session_factory, tr
 from actions.demo import load_demo
 from actions.migrate import upgrade_async
 from nlu.types import NLU
+from tests.support.postgres import temporary_schema
 
 ROME = ZoneInfo("Europe/Rome")
 POSTGRES_URL = os.environ.get(
@@ -56,21 +56,8 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[s
         return
     if not request.getfixturevalue("postgres_available"):
         pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432 (start it, or run with CI=true)")
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    plain = POSTGRES_URL.replace("+asyncpg", "")
-    asyncio.run(_execute(plain, f"CREATE SCHEMA {schema}"))
-    try:
+    with temporary_schema(POSTGRES_URL, "test") as schema:
         yield POSTGRES_URL, schema
-    finally:
-        asyncio.run(_execute(plain, f"DROP SCHEMA {schema} CASCADE"))
-
-
-async def _execute(url: str, statement: str) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 @pytest.fixture
@@ -95,7 +82,6 @@ async def demo_sessions(sessions: SessionFactory) -> SessionFactory:
 def nlu() -> NLU:
     """The real built-in NLU, trained once per machine into var/ (cached by data and code)."""
     from nlu.builtin import BuiltinNLU
-
     from nlu.gazetteer import load_gazetteer
 
     return BuiltinNLU.load(cache_dir=REPO / "var" / "nlu-test", gazetteer=load_gazetteer())
