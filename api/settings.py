@@ -57,20 +57,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url_is_async(cls, value: str) -> str:
-        try:
-            url = make_url(value)
-        except ArgumentError as exc:
-            raise ValueError(f"not a database URL: {exc}") from None
-        # Operators paste plain URLs; the async drivers are the only ones the code uses.
-        drivers = {
-            "sqlite": "sqlite+aiosqlite",
-            "postgresql": "postgresql+asyncpg",
-            "postgres": "postgresql+asyncpg",
-        }
-        backend = url.drivername.split("+")[0]
-        if backend not in drivers:
-            raise ValueError("use sqlite:///path.db or postgresql://user@host/db")
-        return url.set(drivername=drivers[backend]).render_as_string(hide_password=False)
+        return async_database_url(value)
 
     @field_validator("timezone")
     @classmethod
@@ -89,6 +76,23 @@ class Settings(BaseSettings):
 
 class SettingsError(Exception):
     """A setting is missing or malformed; the message names it."""
+
+
+def async_database_url(value: str) -> str:
+    """The URL with its async driver: operators paste plain URLs, the code uses only those."""
+    try:
+        url = make_url(value)
+    except ArgumentError as exc:
+        raise ValueError(f"not a database URL: {exc}") from None
+    drivers = {
+        "sqlite": "sqlite+aiosqlite",
+        "postgresql": "postgresql+asyncpg",
+        "postgres": "postgresql+asyncpg",
+    }
+    backend = url.drivername.split("+")[0]
+    if backend not in drivers:
+        raise ValueError("use sqlite:///path.db or postgresql://user@host/db")
+    return url.set(drivername=drivers[backend]).render_as_string(hide_password=False)
 
 
 def load_settings() -> Settings:

@@ -142,14 +142,11 @@ def answered_and_waiting(database: tuple[str, str | None]) -> tuple[int, int]:
 
     from actions.db import create_engine, create_session_factory
     from actions.models import Arrival, MessageLog
+    from api.settings import async_database_url
 
     async def count() -> tuple[int, int]:
         url, schema = database
-        if url.startswith("postgresql://"):
-            url = url.replace("postgresql://", "postgresql+asyncpg://", 1)
-        elif url.startswith("sqlite://"):
-            url = url.replace("sqlite://", "sqlite+aiosqlite://", 1)
-        engine = create_engine(url, schema=schema)
+        engine = create_engine(async_database_url(url), schema=schema)
         try:
             async with create_session_factory(engine)() as session:
                 answered = select(func.count()).where(MessageLog.direction == "in")

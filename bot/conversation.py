@@ -74,7 +74,10 @@ class Conversations:
             conversation = await residents.conversation_of(
                 session, resident_id=resident.id, now=now
             )
-            before = await handoffs.open_handoff_of(session, resident_id=resident.id)
+            # Only the custodians' groups need to know what the turn did to the handoff.
+            before = None
+            if self.staff_room is not None:
+                before = await handoffs.open_handoff_of(session, resident_id=resident.id)
             ctx = TurnContext(
                 now=now,
                 zone=self.zone,

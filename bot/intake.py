@@ -22,7 +22,7 @@ from actions.models import Arrival, ChannelAddress
 from bot.conversation import Conversations
 from bot.logcontext import REQUEST_ID
 from bot.messages import Inbound
-from bot.outbox import backoff, utc_now
+from bot.outbox import backoff, rest, utc_now
 
 log = logging.getLogger(__name__)
 # A turn takes well under a second; a dead intake's messages are taken again after this.
@@ -70,10 +70,7 @@ class Intake:
                 handled = 0
             if handled == 0:
                 self._wake.clear()
-                waiters = [asyncio.ensure_future(e.wait()) for e in (self._wake, stop)]
-                await asyncio.wait(waiters, timeout=self.poll, return_when="FIRST_COMPLETED")
-                for waiter in waiters:
-                    waiter.cancel()
+                await rest(self._wake, stop, self.poll)
 
     async def _answer(self, arrival: Arrival) -> None:
         traced = REQUEST_ID.set(arrival.request_id)

@@ -60,6 +60,14 @@ class Outcome:
     unreachable: RecipientUnreachable | None = None
 
 
+async def rest(wake: asyncio.Event, stop: asyncio.Event, seconds: float) -> None:
+    """Idle until there is work (`wake`), the loop must end (`stop`), or `seconds` pass."""
+    waiters = [asyncio.ensure_future(event.wait()) for event in (wake, stop)]
+    await asyncio.wait(waiters, timeout=seconds, return_when="FIRST_COMPLETED")
+    for waiter in waiters:
+        waiter.cancel()
+
+
 def utc_now() -> datetime:
     """The current time, aware."""
     return datetime.now(UTC)
@@ -112,10 +120,7 @@ class Sender:
             if not claimed:
                 wake.clear()
                 idle = min(self.poll, max(self._pause_left(name), 0.01))
-                waiters = [asyncio.ensure_future(e.wait()) for e in (wake, stop)]
-                await asyncio.wait(waiters, timeout=idle, return_when="FIRST_COMPLETED")
-                for waiter in waiters:
-                    waiter.cancel()
+                await rest(wake, stop, idle)
         await asyncio.gather(*sending)
         if upcoming is not None:  # claimed for nothing: put back at once, not after the lease
             for delivery in await upcoming:
