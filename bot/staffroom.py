@@ -37,6 +37,14 @@ HELP = (
     "Senza rispondere a un messaggio, scrivete il numero: /chiudi 12 risolto.\n"
     "/id: il numero di questo gruppo."
 )
+# The group's Italian commands, as the audit log names the same actions from the console.
+AUDITED_AS = {
+    "prendo": "claim",
+    "rilascia": "release",
+    "chiudi": "close",
+    "nota": "note",
+    None: "reply",
+}
 MEDIA_WORDS = {
     "photo": "foto",
     "voice": "messaggio vocale",
@@ -188,11 +196,10 @@ class StaffRoom:
             )
             # The first answer also takes the request: say so once, then stay out of the way.
             answer = f"{name} ha preso la richiesta n. {number} rispondendo." if first else ""
-        action = message.command or "reply"
         audit.record(
             session,
             staff_id=user.id,
-            action=f"handoff.{'claim' if action == 'prendo' else action}",
+            action=f"handoff.{AUDITED_AS[message.command]}",
             target=f"handoff:{number}",
             now=now,
             detail=detail,

@@ -181,7 +181,7 @@ async def test_a_custodian_answers_an_sms_resident_from_the_telegram_group(
         [note] = (await session.scalars(select(HandoffNote))).all()
         assert note.text == "le serve anche la PEC"
         actions = set(await session.scalars(select(AuditEntry.action)))
-        assert {"handoff.claim", "handoff.reply", "handoff.nota", "handoff.chiudi"} <= actions
+        assert {"handoff.claim", "handoff.reply", "handoff.note", "handoff.close"} <= actions
     await maria.says("menu")
     await send_all(harness)
     assert "Come posso aiutare?" in maria.new()[-1]["Body"]  # the bot answers again
