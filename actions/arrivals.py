@@ -102,6 +102,7 @@ async def waiting_count(session: AsyncSession) -> int:
 
 
 async def purge(session: AsyncSession, *, before: datetime) -> int:
-    """Forget failed messages older than the retention period; returns how many."""
+    """Forget messages kept longer than the retention period (in practice, failed ones: the
+    intake answers the others within seconds); returns how many."""
     result = await session.execute(delete(Arrival).where(Arrival.received_at < before))
     return result.rowcount or 0
