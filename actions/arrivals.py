@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,35 +17,52 @@ from actions.models import Arrival
 WAITING = "waiting"
 
 
-async def accept(
-    session: AsyncSession,
-    *,
-    channel: str,
-    address: str,
-    provider_message_id: str | None,
-    message: dict[str, Any],
-    now: datetime,
-    request_id: str | None = None,
-) -> bool:
-    """Keep a message for the intake; False when the provider sent it before (a retry)."""
+@dataclass(frozen=True)
+class Received:
+    """A resident's message as a webhook got it, before the intake takes it."""
+
+    channel: str
+    address: str
+    provider_message_id: str | None
+    message: dict[str, Any]  # the Inbound, as JSON
+    received_at: datetime
+    request_id: str | None = None
+
+
+async def accept(session: AsyncSession, received: Sequence[Received]) -> list[bool]:
+    """Keep messages for the intake, in one statement; for each, False when the provider had
+    sent it before (a retry, or the same message twice in the group)."""
+    if not received:
+        return []
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    rows = [
+        {
+            "channel": r.channel,
+            "address": r.address,
+            "provider_message_id": r.provider_message_id,
+            "message": r.message,
+            "status": WAITING,
+            "attempts": 0,
+            "due_at": r.received_at,
+            "received_at": r.received_at,
+            "request_id": r.request_id,
+            "error": None,
+        }
+        for r in received
+    ]
+    # Sent as one multi-row INSERT (SQLAlchemy's "insertmanyvalues"), returning the new rows.
     statement = (
-        dialect.insert(Arrival)
-        .values(
-            channel=channel,
-            address=address,
-            provider_message_id=provider_message_id,
-            message=message,
-            status=WAITING,
-            attempts=0,
-            due_at=now,
-            received_at=now,
-            request_id=request_id,
-        )
+        dialect.insert(Arrival.__table__)
         .on_conflict_do_nothing(index_elements=["channel", "provider_message_id"])
+        .returning(Arrival.channel, Arrival.provider_message_id)
     )
-    result = await session.execute(statement)
-    return bool(result.rowcount)
+    new = {tuple(row) for row in await session.execute(statement, rows)}
+    fresh = []
+    for r in received:
+        key = (r.channel, r.provider_message_id)
+        fresh.append(r.provider_message_id is None or key in new)
+        new.discard(key)  # a second copy in the same group is a duplicate
+    return fresh
 
 
 async def claim(

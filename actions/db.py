@@ -28,8 +28,16 @@ def create_engine(database_url: str, *, schema: str | None = None) -> AsyncEngin
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
         connect_args = {"server_settings": {"search_path": schema}} if schema else {}
+        # No pre-ping (a round trip before every use): a connection found dead invalidates
+        # the whole pool at once, so after a database restart one call fails (503, retried)
+        # and the next ones connect afresh. Twice SQLAlchemy's pool: webhooks share commits,
+        # but console pages, the intake's turns and the sender each hold one a while.
         return create_async_engine(
-            url, pool_pre_ping=True, connect_args=connect_args, hide_parameters=True
+            url,
+            pool_size=10,
+            max_overflow=10,
+            connect_args=connect_args,
+            hide_parameters=True,
         )
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)

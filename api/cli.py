@@ -119,9 +119,16 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, help="Worker processes sharing the port (uvicorn's).")
     ] = 1,
+    web_only: Annotated[
+        bool,
+        typer.Option(
+            help="Answer HTTP only: the turns and the sending run in `portineria worker`."
+        ),
+    ] = False,
 ) -> None:
     """Start the web server (webhooks, staff API, console, /health, /docs)."""
     import logging.config
+    import os
 
     import uvicorn
 
@@ -129,12 +136,19 @@ def serve(
     from api.main import create_app
     from api.serving import run_workers
 
+    if web_only:  # a setting, so that the worker processes (which read the environment) see it
+        os.environ["PORTINERIA_WEB_ONLY"] = "true"
     settings = settings_or_exit()
     if telegram_polling and not settings.telegram_token:
         raise fail("--telegram-polling needs PORTINERIA_TELEGRAM_TOKEN")
     if workers > 1 and telegram_polling:
         raise fail("--telegram-polling runs in one process: leave out --workers")
-    if workers > 1 and settings.database_url.startswith("sqlite") and not settings.redis_url:
+    if (
+        workers > 1
+        and not settings.web_only
+        and not settings.redis_url
+        and (settings.database_url.startswith("sqlite"))
+    ):
         # On SQLite every process sends the outbox: each would pace on a budget of its own.
         raise fail("--workers with SQLite needs PORTINERIA_REDIS_URL (one shared send budget)")
     logs = log_config(settings.log_level, settings.log_format)
@@ -156,7 +170,8 @@ def serve(
 
 @app.command()
 def worker() -> None:
-    """Send the outbox (replies, relays, reminders, broadcasts) until stopped."""
+    """Answer the residents' messages the webhooks kept, and send the outbox (replies, relays,
+    reminders, broadcasts), until stopped."""
     import signal
 
     from api.logs import configure_logging
@@ -171,7 +186,7 @@ def worker() -> None:
         stop = asyncio.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             asyncio.get_running_loop().add_signal_handler(signum, stop.set)
-        typer.echo("worker: sending the outbox (Ctrl-C to stop)")
+        typer.echo("worker: answering the inbox, sending the outbox (Ctrl-C to stop)")
         await run_worker(settings, stop)
 
     run(work())

@@ -27,7 +27,7 @@ def create_app(settings: Settings, *, telegram_polling: bool = False) -> FastAPI
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with (
             channels_running(app, settings, store, telegram_polling=telegram_polling),
-            jobs_running(settings, store, here=embedded_sender(settings)),
+            jobs_running(settings, store, here=embedded_sender(settings) and not settings.web_only),
         ):
             yield
         await store.engine.dispose()

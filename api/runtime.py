@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from actions import places
 from actions.db import SessionFactory, create_engine, create_session_factory
+from api.inbox import InboxWriter
 from api.settings import Settings
 from api.webhooks import ChannelRuntime, poll_telegram
 from bot.channels.base import Channel
@@ -27,6 +28,8 @@ from bot.outbox import Sender
 from bot.staffroom import StaffRoom
 from nlu.gazetteer import load_gazetteer, merge_names
 from nlu.types import NLU, Gazetteer
+
+WORKER_INTAKE_POLL = 0.2  # seconds: at most this much is added to a reply's delay
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,8 @@ def embedded_sender(settings: Settings) -> bool:
 async def channels_running(
     app: FastAPI, settings: Settings, store: Store, *, telegram_polling: bool = False
 ) -> AsyncIterator[None]:
-    """Build the channels, the conversations and the sender; run the sender and polling."""
+    """Build the channels, the conversations and the sender; run the intake, the sender and
+    polling (with PORTINERIA_WEB_ONLY, the intake and the sender run in `portineria worker`)."""
     channels = build_channels(settings)
     if not channels:
         yield
@@ -150,13 +154,21 @@ async def channels_running(
     sender = Sender(store.sessions, channels, Budget(settings.redis_url))
     intake = Intake(store.sessions, conversations, sender.wake)
     runtime = ChannelRuntime(
-        channels, conversations, sender, store.sessions, public_base(settings), intake
+        channels,
+        conversations,
+        sender,
+        store.sessions,
+        public_base(settings),
+        intake,
+        InboxWriter(store.sessions),
     )
     app.state.channels = runtime
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(intake.run_forever(stop))]
-    if embedded_sender(settings):
-        tasks.append(asyncio.create_task(sender.run_forever(stop)))
+    tasks = []
+    if not settings.web_only:
+        tasks.append(asyncio.create_task(intake.run_forever(stop)))
+        if embedded_sender(settings):
+            tasks.append(asyncio.create_task(sender.run_forever(stop)))
     if telegram_polling and "telegram" in channels:
         tasks.append(asyncio.create_task(poll_telegram(runtime, stop)))
     try:
@@ -171,12 +183,17 @@ async def channels_running(
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
-    """`portineria worker`: send the outbox until `stop` is set."""
+    """`portineria worker`: answer the inbox and send the outbox until `stop` is set."""
     channels = build_channels(settings)
     store = open_store(settings)
     try:
+        sender = Sender(store.sessions, channels, Budget(settings.redis_url))
+        # The webhooks that store the messages run in other processes and cannot wake this
+        # intake: it looks often instead (one indexed query when the inbox is empty).
+        conversations = await build_conversations(settings, store)
+        intake = Intake(store.sessions, conversations, sender.wake, poll=WORKER_INTAKE_POLL)
         async with jobs_running(settings, store, here=True):
-            await Sender(store.sessions, channels, Budget(settings.redis_url)).run_forever(stop)
+            await asyncio.gather(intake.run_forever(stop), sender.run_forever(stop))
     finally:
         for channel in channels.values():
             await channel.close()

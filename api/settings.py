@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Rome"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"  # json: one object per line, for collectors
+    # `serve --web-only`: answer HTTP only; the turns and the sending run in `portineria worker`.
+    web_only: bool = False
     # Signs the console's session cookie. Unset, each process makes up its own (fine for the
     # demo; in production every restart would log staff out, and workers would disagree).
     secret_key: SecretStr = Field(

@@ -12,8 +12,9 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from actions import arrivals
+from actions.arrivals import Received
 from actions.db import SessionFactory, transaction
+from api.inbox import InboxWriter
 from api.schemas import Problem
 from bot import claims
 from bot.channels import Channels
@@ -48,7 +49,8 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
 @dataclass(frozen=True)
 class ChannelRuntime:
-    """What the webhook routes use: channels, conversations, the sender to wake, the store."""
+    """What the webhook routes use: channels, conversations, the sender and intake to wake,
+    the store and the inbox."""
 
     channels: Channels
     conversations: Conversations
@@ -56,6 +58,7 @@ class ChannelRuntime:
     sessions: SessionFactory
     public_url: str
     intake: Intake
+    inbox: InboxWriter
 
 
 @router.post("/telegram", summary="Telegram Bot API updates (set with setWebhook)")
@@ -137,17 +140,15 @@ async def handle_event(runtime: ChannelRuntime, event: Event) -> str:
     if isinstance(event, Inbound):
         # Stored, then answered: the turn runs in the intake, so a burst never keeps the
         # provider waiting. A retried call finds its message already kept.
-        async with transaction(runtime.sessions) as session:
-            fresh = await arrivals.accept(
-                session,
-                channel=event.channel,
-                address=event.address,
-                provider_message_id=event.provider_message_id,
-                message=event.cleaned().to_dict(),
-                now=now,
-                request_id=REQUEST_ID.get(),
-            )
-        if not fresh:
+        received = Received(
+            channel=event.channel,
+            address=event.address,
+            provider_message_id=event.provider_message_id,
+            message=event.cleaned().to_dict(),
+            received_at=now,
+            request_id=REQUEST_ID.get(),
+        )
+        if not await runtime.inbox.keep(received):
             return "duplicate"
         runtime.intake.wake()
         return "queued"

@@ -22,13 +22,11 @@ import argparse
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -43,10 +41,11 @@ from actions.db import create_engine, create_session_factory, transaction  # noq
 from actions.demo import load_demo_residents  # noqa: E402
 from actions.migrate import upgrade_async  # noqa: E402
 from actions.models import Delivery  # noqa: E402
+from bench.live import Workers  # noqa: E402
 from bot.claims import OPEN, UNKNOWN_OUTCOME  # noqa: E402
 from tests.fakes.telegram import TOKEN, FakeTelegram  # noqa: E402
 from tests.support.postgres import temporary_schema  # noqa: E402
-from tests.support.processes import PORTINERIA, environment, portineria  # noqa: E402
+from tests.support.processes import environment, portineria  # noqa: E402
 
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 REDIS = "redis://127.0.0.1:6379/13"  # a database of its own: the tests use 0
@@ -98,32 +97,6 @@ def _cli(*args: str, env: dict[str, str]) -> dict[str, Any]:
     if done.returncode != 0:
         sys.exit(f"portineria {' '.join(args)} failed: {done.stderr.strip()}")
     return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]
-
-
-@dataclass
-class Workers:
-    """`portineria worker` child processes, their output in a log file each."""
-
-    env: dict[str, str]
-    logs: Path
-    running: list[subprocess.Popen[bytes]] = field(default_factory=list)
-
-    def start(self) -> subprocess.Popen[bytes]:
-        log = (self.logs / f"worker-{len(self.running)}.log").open("wb")
-        process = subprocess.Popen([PORTINERIA, "worker"], env=self.env, stdout=log, stderr=log)
-        self.running.append(process)
-        return process
-
-    def stop(self) -> None:
-        for process in self.running:
-            process.terminate()
-        for process in self.running:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        self.running.clear()
 
 
 def _until(check: Callable[[], bool], *, timeout: float, what: str) -> None:

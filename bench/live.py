@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -189,9 +189,40 @@ def serving(
             stderr.close()
 
 
-def portineria_serve(port: int, workers: int) -> list[str]:
+def portineria_serve(port: int, workers: int, *, web_only: bool = False) -> list[str]:
     """`portineria serve` on `port` with `workers` processes."""
-    return [PORTINERIA, "serve", "--port", str(port), "--workers", str(workers)]
+    command = [PORTINERIA, "serve", "--port", str(port), "--workers", str(workers)]
+    return [*command, "--web-only"] if web_only else command
+
+
+@dataclass
+class Workers:
+    """`portineria worker` child processes, their output in a log file each."""
+
+    env: dict[str, str]
+    logs: Path
+    nice: int = 0  # above 0: below the web server's priority, as in production (see README)
+    running: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def start(self) -> subprocess.Popen[bytes]:
+        log = (self.logs / f"worker-{len(self.running)}.log").open("wb")
+        command = [PORTINERIA, "worker"]
+        if self.nice:
+            command = ["nice", "-n", str(self.nice), *command]
+        process = subprocess.Popen(command, env=self.env, stdout=log, stderr=log)
+        self.running.append(process)
+        return process
+
+    def stop(self) -> None:
+        for process in self.running:
+            process.terminate()
+        for process in self.running:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.running.clear()
 
 
 @dataclass(frozen=True)

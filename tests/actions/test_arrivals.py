@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from actions import arrivals
+from actions.arrivals import Received
 from actions.db import SessionFactory, transaction
 from actions.models import Arrival, MessageLog
 from bot.conversation import Conversations
@@ -18,29 +19,40 @@ from tests.conftest import NOW, ROME
 LEASE = timedelta(seconds=30)
 
 
-async def _keep(sessions: SessionFactory, address: str, message_id: str) -> bool:
+def _received(address: str, message_id: str | None, **message: object) -> Received:
     inbound = Inbound("sms", address, "ciao", provider_message_id=message_id)
+    return Received("sms", address, message_id, message or inbound.to_dict(), NOW)
+
+
+async def _keep(sessions: SessionFactory, *received: Received) -> list[bool]:
     async with transaction(sessions) as session:
-        return await arrivals.accept(
-            session,
-            channel="sms",
-            address=address,
-            provider_message_id=message_id,
-            message=inbound.to_dict(),
-            now=NOW,
-        )
+        return await arrivals.accept(session, received)
 
 
 async def test_a_retried_message_is_kept_once(sessions: SessionFactory) -> None:
-    assert await _keep(sessions, "+393330000001", "SM1")
-    assert not await _keep(sessions, "+393330000001", "SM1")
+    assert await _keep(sessions, _received("+393330000001", "SM1")) == [True]
+    assert await _keep(sessions, _received("+393330000001", "SM1")) == [False]
     async with sessions() as session:
         assert await arrivals.waiting_count(session) == 1
 
 
+async def test_a_group_keeps_each_new_message_once(sessions: SessionFactory) -> None:
+    await _keep(sessions, _received("+39331", "OLD"))
+    group = [
+        _received("+39331", "OLD"),  # a retry of a kept message
+        _received("+39331", "NEW"),
+        _received("+39332", "NEW2"),
+        _received("+39332", "NEW2"),  # the same message twice in one group
+        _received("+39333", None),  # a provider that gives no id: always new
+    ]
+    assert await _keep(sessions, *group) == [False, True, True, False, True]
+    async with sessions() as session:
+        assert await arrivals.waiting_count(session) == 4
+
+
 async def test_each_address_is_taken_in_order_and_a_lease_holds(sessions: SessionFactory) -> None:
     for address, message_id in (("+39331", "A1"), ("+39331", "A2"), ("+39332", "B1")):
-        await _keep(sessions, address, message_id)
+        await _keep(sessions, _received(address, message_id))
     async with transaction(sessions) as session:
         first = await arrivals.claim(session, now=NOW, lease=LEASE, limit=10)
     assert [a.provider_message_id for a in first] == ["A1", "B1"]
@@ -59,7 +71,7 @@ async def test_each_address_is_taken_in_order_and_a_lease_holds(sessions: Sessio
 async def test_the_intake_answers_and_forgets_the_stored_message(
     demo_sessions: SessionFactory, nlu: NLU
 ) -> None:
-    await _keep(demo_sessions, "+393330000009", "SM9")
+    await _keep(demo_sessions, _received("+393330000009", "SM9"))
     queued: list[str] = []
     intake = Intake(
         demo_sessions, Conversations(demo_sessions, nlu, ROME), lambda: queued.append("")
@@ -75,15 +87,8 @@ async def test_the_intake_answers_and_forgets_the_stored_message(
 async def test_a_message_that_keeps_failing_is_kept_as_failed(
     demo_sessions: SessionFactory, nlu: NLU
 ) -> None:
-    async with transaction(demo_sessions) as session:
-        await arrivals.accept(
-            session,
-            channel="sms",
-            address="+39333",
-            provider_message_id="BAD",
-            message={"channel": "sms", "unexpected": True},  # not an Inbound
-            now=NOW,
-        )
+    not_an_inbound = _received("+39333", "BAD", channel="sms", unexpected=True)
+    await _keep(demo_sessions, not_an_inbound)
     clock = [NOW]
     conversations = Conversations(demo_sessions, nlu, ROME)
     intake = Intake(demo_sessions, conversations, lambda: None, clock=lambda: clock[0])

@@ -30,6 +30,7 @@ from actions.models import (
     Need,
     Resident,
 )
+from api.inbox import InboxWriter
 from api.main import create_app
 from api.runtime import build_channels
 from api.settings import Settings
@@ -102,7 +103,7 @@ async def harness(
     conversations = Conversations(sessions, nlu, ROME, staff_room=staff_room)
     intake = Intake(sessions, conversations, sender.wake)
     app.state.channels = ChannelRuntime(
-        channels, conversations, sender, sessions, PUBLIC_URL, intake
+        channels, conversations, sender, sessions, PUBLIC_URL, intake, InboxWriter(sessions)
     )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:

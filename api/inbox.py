@@ -1,0 +1,52 @@
+"""The webhooks' side of the inbox: messages stored in groups, one commit for many calls."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from actions import arrivals
+from actions.arrivals import Received
+from actions.db import SessionFactory, transaction
+
+# Enough for a burst; the statement stays well under the databases' parameter limits.
+MOST_PER_GROUP = 200
+
+
+@dataclass
+class InboxWriter:
+    """Keeps each webhook's message before it is answered, the way a database keeps its log:
+    the messages that arrive while a group is being written go in the next one, together.
+
+    A quiet webhook is written at once, alone; under load each call still waits for its own
+    commit, but a commit (and on SQLite, the lock that every process shares) serves many.
+    """
+
+    sessions: SessionFactory
+    _waiting: list[tuple[Received, asyncio.Future[bool]]] = field(default_factory=list)
+    _writing: asyncio.Task[None] | None = None
+
+    async def keep(self, received: Received) -> bool:
+        """Store the message; False when the provider had sent it before. Raises what the
+        database raised (the webhook then answers 503 and the provider retries)."""
+        kept: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((received, kept))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.create_task(self._write_waiting())
+        return await kept
+
+    async def _write_waiting(self) -> None:
+        while self._waiting:
+            group = self._waiting[:MOST_PER_GROUP]
+            del self._waiting[:MOST_PER_GROUP]
+            try:
+                async with transaction(self.sessions) as session:
+                    fresh = await arrivals.accept(session, [r for r, _ in group])
+            except Exception as exc:  # noqa: BLE001 - handed to each caller, who answers
+                for _, kept in group:
+                    if not kept.done():  # a caller that hung up is not waiting any more
+                        kept.set_exception(exc)
+                continue
+            for (_, kept), is_fresh in zip(group, fresh, strict=True):
+                if not kept.done():
+                    kept.set_result(is_fresh)
