@@ -72,7 +72,7 @@ def require_role(user: StaffUser, *roles: str) -> None:
 def staff_room(request: Request) -> StaffRoom | None:
     """The custodians' Telegram groups, when a Telegram bot is configured."""
     runtime = getattr(request.app.state, "channels", None)
-    return runtime.conversations.staff_room if runtime is not None else None
+    return runtime.staff_room if runtime is not None else None
 
 
 Room = Annotated[StaffRoom | None, Depends(staff_room)]

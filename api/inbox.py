@@ -11,6 +11,8 @@ from actions.db import SessionFactory, transaction
 
 # Enough for a burst; the statement stays well under the databases' parameter limits.
 MOST_PER_GROUP = 200
+# Two groups at a time: a commit that waits on the disk does not hold up the next group.
+WRITERS = 2
 
 
 @dataclass
@@ -24,15 +26,17 @@ class InboxWriter:
 
     sessions: SessionFactory
     _waiting: list[tuple[Received, asyncio.Future[bool]]] = field(default_factory=list)
-    _writing: asyncio.Task[None] | None = None
+    _writing: set[asyncio.Task[None]] = field(default_factory=set)
 
     async def keep(self, received: Received) -> bool:
         """Store the message; False when the provider had sent it before. Raises what the
         database raised (the webhook then answers 503 and the provider retries)."""
         kept: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._waiting.append((received, kept))
-        if self._writing is None or self._writing.done():
-            self._writing = asyncio.create_task(self._write_waiting())
+        if len(self._writing) < WRITERS:
+            task = asyncio.create_task(self._write_waiting())
+            self._writing.add(task)
+            task.add_done_callback(self._writing.discard)
         return await kept
 
     async def _write_waiting(self) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from actions.errors import DomainError
 from api import console, operations, webhooks
@@ -45,8 +47,9 @@ def create_app(settings: Settings, *, telegram_polling: bool = False) -> FastAPI
     async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
 
-    app.include_router(operations.router)
+    # Webhooks first: routes are matched in order, and these are called the most.
     app.include_router(webhooks.router)
+    app.include_router(operations.router)
     app.include_router(handoffs.router)
     app.include_router(needs.router)
     app.include_router(broadcasts.router)
@@ -69,7 +72,8 @@ def _add_console(app: FastAPI, settings: Settings) -> None:
             "PORTINERIA_SECRET_KEY is not set: console logins end when this process stops"
         )
     app.add_middleware(
-        SessionMiddleware,
+        ConsoleOnly,
+        middleware=SessionMiddleware,
         secret_key=settings.secret_key.get_secret_value(),
         session_cookie="portineria_console",
         max_age=12 * 3600,  # a working day: then log in again
@@ -77,3 +81,16 @@ def _add_console(app: FastAPI, settings: Settings) -> None:
         https_only=settings.public_url.scheme == "https",
     )
     console.install(app)
+
+
+class ConsoleOnly:
+    """ASGI middleware that runs `middleware` for the console's paths only: webhooks and the
+    bearer-token API have no login cookie to read (and they are most of the traffic)."""
+
+    def __init__(self, app: ASGIApp, *, middleware: Callable[..., ASGIApp], **options: Any):
+        self.plain = app
+        self.wrapped = middleware(app, **options)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        for_console = scope["type"] == "http" and scope["path"].startswith(console.PREFIX)
+        await (self.wrapped if for_console else self.plain)(scope, receive, send)

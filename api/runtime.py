@@ -147,25 +147,29 @@ async def channels_running(
     if not channels:
         yield
         return
-    # Tests hand in conversations built on an already trained NLU.
-    conversations = getattr(app.state, "conversations", None)
-    if conversations is None:
-        conversations = await build_conversations(settings, store)
     sender = Sender(store.sessions, channels, Budget(settings.redis_url))
-    intake = Intake(store.sessions, conversations, sender.wake)
+    intake: Intake | None = None
+    room = staff_room(settings)
+    if not settings.web_only:  # a web-only process never loads the NLU
+        # Tests hand in conversations built on an already trained NLU.
+        conversations = getattr(app.state, "conversations", None)
+        if conversations is None:
+            conversations = await build_conversations(settings, store)
+        intake = Intake(store.sessions, conversations, sender.wake)
+        room = conversations.staff_room
     runtime = ChannelRuntime(
         channels,
-        conversations,
         sender,
         store.sessions,
         public_base(settings),
-        intake,
         InboxWriter(store.sessions),
+        room,
+        intake,
     )
     app.state.channels = runtime
     stop = asyncio.Event()
     tasks = []
-    if not settings.web_only:
+    if intake is not None:
         tasks.append(asyncio.create_task(intake.run_forever(stop)))
         if embedded_sender(settings):
             tasks.append(asyncio.create_task(sender.run_forever(stop)))

@@ -28,11 +28,11 @@ from bot.channels.base import (
     StaffMessage,
     WebhookRequest,
 )
-from bot.conversation import Conversations
 from bot.intake import Intake
 from bot.logcontext import REQUEST_ID
 from bot.messages import Inbound
 from bot.outbox import Sender
+from bot.staffroom import StaffRoom
 
 log = logging.getLogger(__name__)
 # Documented, so providers' engineers (and schemathesis) know every answer.
@@ -49,16 +49,16 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
 @dataclass(frozen=True)
 class ChannelRuntime:
-    """What the webhook routes use: channels, conversations, the sender and intake to wake,
-    the store and the inbox."""
+    """What the webhook routes use: the channels, the sender and the intake to wake, the
+    store, the inbox and the custodians' groups."""
 
     channels: Channels
-    conversations: Conversations
     sender: Sender
     sessions: SessionFactory
     public_url: str
-    intake: Intake
     inbox: InboxWriter
+    staff_room: StaffRoom | None
+    intake: Intake | None  # None in a web-only process: a worker polls the inbox
 
 
 @router.post("/telegram", summary="Telegram Bot API updates (set with setWebhook)")
@@ -150,7 +150,8 @@ async def handle_event(runtime: ChannelRuntime, event: Event) -> str:
         )
         if not await runtime.inbox.keep(received):
             return "duplicate"
-        runtime.intake.wake()
+        if runtime.intake is not None:
+            runtime.intake.wake()
         return "queued"
     if isinstance(event, Ignored):
         log.info("webhook ignored: %s", event.reason)
@@ -166,7 +167,7 @@ async def handle_event(runtime: ChannelRuntime, event: Event) -> str:
 
 
 async def _staff_message(runtime: ChannelRuntime, event: StaffMessage, now: datetime) -> str:
-    room = runtime.conversations.staff_room
+    room = runtime.staff_room
     if room is None:
         return ""
     try:

@@ -53,7 +53,7 @@ WORKERS = 2
 # As in the README's production example: the web processes only store and answer; the
 # workers run the turns and the sending, at a lower priority, so a burst slows the replies
 # rather than the webhooks.
-INTAKE_WORKERS, WORKER_NICE = 1, 10
+INTAKE_WORKERS, WORKER_NICE = 1, 19
 SCRIPT = ROOT / "bench" / "wrk_calls.lua"
 # A resident's day: greet, browse, go back, ask in words, book, thank.
 MESSAGES = (

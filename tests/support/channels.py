@@ -103,7 +103,7 @@ async def harness(
     conversations = Conversations(sessions, nlu, ROME, staff_room=staff_room)
     intake = Intake(sessions, conversations, sender.wake)
     app.state.channels = ChannelRuntime(
-        channels, conversations, sender, sessions, PUBLIC_URL, intake, InboxWriter(sessions)
+        channels, sender, sessions, PUBLIC_URL, InboxWriter(sessions), staff_room, intake
     )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
