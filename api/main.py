@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -31,6 +32,9 @@ def create_app(settings: Settings, *, telegram_polling: bool = False) -> FastAPI
             channels_running(app, settings, store, telegram_polling=telegram_polling),
             jobs_running(settings, store, here=embedded_sender(settings) and not settings.web_only),
         ):
+            # What startup built (modules, the NLU model) lives as long as the process: kept
+            # out of the collector's full passes, which otherwise pause every request.
+            gc.freeze()
             yield
         await store.engine.dispose()
 
