@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
+import os
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import event
@@ -16,6 +21,10 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SessionFactory = async_sessionmaker[AsyncSession]
+_WRITE_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+_HOLDING_WRITE_LOCK: ContextVar[bool] = ContextVar("holding_write_lock", default=False)
 
 
 def create_engine(database_url: str, *, schema: str | None = None) -> AsyncEngine:
@@ -61,7 +70,37 @@ def create_session_factory(engine: AsyncEngine) -> SessionFactory:
 
 
 @asynccontextmanager
+async def one_writer_at_a_time(factory: SessionFactory) -> AsyncIterator[None]:
+    """On SQLite, writers queue for the database: in this process on an asyncio lock, across
+    processes on an flock of a file beside the database, which the kernel hands to the next
+    one as soon as it is free. SQLite's own busy handler sleeps up to 100 ms between tries,
+    and under load starved a writer for seconds. PostgreSQL queues its writers itself.
+
+    Re-entrant within a task (and the tasks it starts), so a transaction inside another
+    does not wait for itself.
+    """
+    engine = factory.kw["bind"]
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:" or _HOLDING_WRITE_LOCK.get():
+        yield
+        return
+    here = _WRITE_LOCKS.setdefault(asyncio.get_running_loop(), {})
+    async with here.setdefault(path, asyncio.Lock()):  # one thread at most waits on the file
+        descriptor = os.open(f"{path}.write-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            await asyncio.to_thread(fcntl.flock, descriptor, fcntl.LOCK_EX)
+            holding = _HOLDING_WRITE_LOCK.set(True)
+            try:
+                yield
+            finally:
+                _HOLDING_WRITE_LOCK.reset(holding)
+        finally:
+            os.close(descriptor)  # releases the flock
+
+
+@asynccontextmanager
 async def transaction(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
-    """One unit of work: commit on success, roll back on any error."""
-    async with factory() as session, session.begin():
+    """One unit of work: commit on success, roll back on any error (on SQLite, one writer at a
+    time)."""
+    async with one_writer_at_a_time(factory), factory() as session, session.begin():
         yield session

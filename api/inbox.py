@@ -11,7 +11,8 @@ from actions.db import SessionFactory, transaction
 
 # Enough for a burst; the statement stays well under the databases' parameter limits.
 MOST_PER_GROUP = 200
-# Two groups at a time: a commit that waits on the disk does not hold up the next group.
+# Two groups at a time: a commit that waits on the disk does not hold up the next group
+# (on SQLite, the second waits for the first: one writer at a time).
 WRITERS = 2
 
 

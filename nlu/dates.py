@@ -30,7 +30,9 @@ _ZH_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", star
 # a Casa's appointments fall in the day: "alle 3" means 15:00
 _AFTERNOON_UNTIL = 7
 _DATEPARSER_SETTINGS = {
-    "PREFER_DATES_FROM": "future", "DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first",
+    "PREFER_DATES_FROM": "future",
+    "DATE_ORDER": "DMY",
+    "PREFER_DAY_OF_MONTH": "first",
     "RETURN_AS_TIMEZONE_AWARE": False,
 }
 Span = tuple[int, int]
@@ -43,6 +45,7 @@ class DateMatch:
     start: int
     end: int
     value: datetime
+    days: int = 1  # "questa settimana", "weekend": the days the words cover, from `value`
 
 
 def find_date(text: str, *, now: datetime, language: str | None) -> DateMatch | None:
@@ -59,20 +62,21 @@ def find_date(text: str, *, now: datetime, language: str | None) -> DateMatch | 
     value = datetime.combine(on, at or time(0), tzinfo=now.tzinfo)
     if day is None and value < now:
         value += timedelta(days=1)  # "alle 10" said at 11 means tomorrow's
-    return DateMatch(start, end, value)
+    return DateMatch(start, end, value, day[3] if day and not clock else 1)
 
 
-def _find_day(folded: str, today: date) -> tuple[Span, date, time | None] | None:
+def _find_day(folded: str, today: date) -> tuple[Span, date, time | None, int] | None:
     for regex, offset, implied in _RELATIVE:
         if match := regex.search(folded):
-            return match.span(), today + timedelta(days=offset), _part(match) or implied
+            return match.span(), today + timedelta(days=offset), _part(match) or implied, 1
     for regex, weekday in _WEEKDAYS:
         if match := regex.search(folded):
             ahead = (weekday - today.weekday()) % 7
-            return match.span(), today + timedelta(days=ahead), _part(match)
+            return match.span(), today + timedelta(days=ahead), _part(match), 1
     for regex, kind in _WEEKS:
         if match := regex.search(folded):
-            return match.span(), _week_start(kind, today), None
+            first = _week_start(kind, today)
+            return match.span(), first, None, 7 - first.weekday()  # through Sunday
     return None
 
 
@@ -157,8 +161,20 @@ def _month_names() -> list[str]:
     names = []
     for code in LANGUAGES:
         info = default_loader.get_locale(code).info
-        for month in ("january", "february", "march", "april", "may", "june", "july",
-                      "august", "september", "october", "november", "december"):
+        for month in (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ):
             names.extend(n for n in info.get(month, ()) if len(n) >= 4 or not n.isascii())
     return names
 

@@ -25,6 +25,8 @@ class EntityExtractor:
         found: list[Entity] = []
         if date := find_date(text, now=now, language=language):
             found.append(Entity("date", date.value.isoformat(), date.start, date.end))
+            if date.days > 1:  # "questa settimana": from that date, for so many days
+                found.append(Entity("date_days", date.days, date.start, date.end))
         found.extend(
             Entity("neighbourhood", place.canonical, place.start, place.end)
             for place in self._places.find(text)

@@ -102,7 +102,7 @@ class EventsFlow:
             ctx.session,
             now=ctx.now,
             start=day,
-            end=day + timedelta(days=1) if day else None,
+            end=day + timedelta(days=int(slots.get("days", 1))) if day else None,
             quartiere=slots.get("quartiere"),
             topic=slots.get("topic"),
             offset=slots.get("offset", 0),
@@ -118,6 +118,8 @@ class EventsFlow:
             moment = datetime.fromisoformat(when).astimezone(ctx.zone)
             filters["day"] = datetime.combine(moment.date(), time(), tzinfo=ctx.zone).isoformat()
             filters["past"] = moment.date() < ctx.now.astimezone(ctx.zone).date()
+            if isinstance(days := turn.entity("date_days"), int):
+                filters["days"] = days
         if isinstance(turn.entity("neighbourhood"), str):
             filters["quartiere"] = turn.entity("neighbourhood")
         if topic := topic_of(turn.text):

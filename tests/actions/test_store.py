@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, timedelta
 
 from sqlalchemy import func, select
@@ -10,7 +11,7 @@ from actions import places, residents
 from actions.db import SessionFactory, transaction
 from actions.demo import DEMO_CASE, is_empty, load_demo_residents
 from actions.migrate import current_revision, head_revision
-from actions.models import Casa, Event, SpidSlot, StaffUser, Subscription
+from actions.models import Casa, Event, Resident, SpidSlot, StaffUser, Subscription
 from tests.conftest import NOW, ROME
 
 
@@ -76,3 +77,25 @@ async def test_bulk_demo_residents_are_subscribed(demo_sessions: SessionFactory)
         quartieri = set((await session.scalars(select(Subscription.quartiere))).all())
         assert quartieri <= {q for _n, q, _s, _p in DEMO_CASE}
         assert await session.scalar(select(func.count(Casa.id))) == len(DEMO_CASE)
+
+
+async def test_writers_take_turns_and_a_nested_transaction_does_not_wait_for_itself(
+    sessions: SessionFactory,
+) -> None:
+    order: list[str] = []
+
+    async def write(name: str) -> None:
+        async with transaction(sessions) as session:
+            order.append(f"{name} in")
+            session.add(Resident(created_at=NOW, language="it"))
+            await session.flush()
+            async with transaction(sessions) as inner:  # e.g. a helper that opens its own
+                await inner.scalar(select(func.count()).select_from(Resident))
+            await asyncio.sleep(0.05)  # the other writer is waiting meanwhile, not failing
+            order.append(f"{name} out")
+
+    await asyncio.wait_for(asyncio.gather(write("a"), write("b")), timeout=30)
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Resident)) == 2
+    if sessions.kw["bind"].dialect.name == "sqlite":  # one writer at a time
+        assert order in (["a in", "a out", "b in", "b out"], ["b in", "b out", "a in", "a out"])

@@ -47,3 +47,16 @@ def test_need_categories(extractor: EntityExtractor, text: str, language: str,
 ])
 def test_language_names_become_codes(extractor: EntityExtractor, text: str, code: str) -> None:
     assert values(extractor, text, None)["language"] == code
+
+
+@pytest.mark.parametrize(("text", "first", "days"), [
+    ("cosa c'è questa settimana?", "2025-11-25", 6),  # a Tuesday: through Sunday
+    ("eventi nel weekend", "2025-11-29", 2),
+    ("la settimana prossima", "2025-12-01", 7),
+    ("domani", "2025-11-26", None),  # one day: no span
+])
+def test_week_words_cover_their_days(
+    extractor: EntityExtractor, text: str, first: str, days: int | None
+) -> None:
+    found = values(extractor, text, "it")
+    assert str(found["date"]).startswith(first) and found.get("date_days") == days
