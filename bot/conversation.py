@@ -71,13 +71,16 @@ class Conversations:
                 inbound.channel, inbound.address
             ):
                 return await self._slow_down(session, inbound, address, deliver, now)
-            conversation = await residents.conversation_of(
-                session, resident_id=resident.id, now=now
-            )
-            # Only the custodians' groups need to know what the turn did to the handoff.
-            before = None
-            if self.staff_room is not None:
-                before = await handoffs.open_handoff_of(session, resident_id=resident.id)
+            # Read before writing: on SQLite a write holds the one write lock until the
+            # commit, so the first one (last_inbound_at, above) waits for the NLU to be done.
+            with session.no_autoflush:
+                conversation = await residents.conversation_of(
+                    session, resident_id=resident.id, now=now
+                )
+                # Only the custodians' groups need to know what the turn did to the handoff.
+                before = None
+                if self.staff_room is not None:
+                    before = await handoffs.open_handoff_of(session, resident_id=resident.id)
             ctx = TurnContext(
                 now=now,
                 zone=self.zone,
