@@ -52,8 +52,9 @@ def create_engine(database_url: str, *, schema: str | None = None) -> AsyncEngin
             connect_args=connect_args,
             hide_parameters=True,
         )
-    if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    path = url.database if url.database != ":memory:" else None
+    if path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(
         url, connect_args={"timeout": SQLITE_LOCK_TIMEOUT}, hide_parameters=True
     )
@@ -67,8 +68,8 @@ def create_engine(database_url: str, *, schema: str | None = None) -> AsyncEngin
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
-    if url.database and url.database != ":memory:":
-        _queue_writers(engine, url.database)
+    if path:
+        _queue_writers(engine, path)
     return engine
 
 
