@@ -149,8 +149,9 @@ async def channels_running(
         return
     sender = Sender(store.sessions, channels, Budget(settings.redis_url))
     intake: Intake | None = None
-    room = staff_room(settings)
-    if not settings.web_only:  # a web-only process never loads the NLU
+    if settings.web_only:  # a web-only process never loads the NLU
+        room = staff_room(settings)
+    else:
         # Tests hand in conversations built on an already trained NLU.
         conversations = getattr(app.state, "conversations", None)
         if conversations is None:

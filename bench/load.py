@@ -145,8 +145,9 @@ def answered_and_waiting(database: tuple[str, str | None]) -> tuple[int, int]:
     """Residents' messages answered (in the message log), and still waiting in the inbox."""
     from sqlalchemy import func, select
 
+    from actions.arrivals import waiting_count
     from actions.db import create_engine, create_session_factory
-    from actions.models import Arrival, MessageLog
+    from actions.models import MessageLog
     from api.settings import async_database_url
 
     async def count() -> tuple[int, int]:
@@ -155,10 +156,7 @@ def answered_and_waiting(database: tuple[str, str | None]) -> tuple[int, int]:
         try:
             async with create_session_factory(engine)() as session:
                 answered = select(func.count()).where(MessageLog.direction == "in")
-                waiting = select(func.count()).select_from(Arrival)
-                return int(await session.scalar(answered) or 0), int(
-                    await session.scalar(waiting) or 0
-                )
+                return int(await session.scalar(answered) or 0), await waiting_count(session)
         finally:
             await engine.dispose()
 
