@@ -65,6 +65,9 @@ class Conversations:
                 now=now,
             )
             address.last_inbound_at = now
+            # Whoever writes to us can be answered, even if a send to them once failed (the
+            # ORM writes the column only when its value changes).
+            address.unreachable = False
             self._honour_carrier_keywords(inbound, address)
             resident = address.resident
             if self.flood is not None and not await self.flood.allow(

@@ -13,12 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from actions import arrivals
 from actions.db import SessionFactory, transaction
-from actions.models import Arrival, ChannelAddress
+from actions.models import Arrival
 from bot.conversation import Conversations
 from bot.logcontext import REQUEST_ID
 from bot.messages import Inbound
@@ -82,7 +81,6 @@ class Intake:
     async def _run_turn(self, arrival: Arrival) -> None:
         try:
             inbound = Inbound.from_dict(arrival.message)
-            await self._mark_reachable(inbound)
             try:
                 await self.conversations.receive(inbound, now=self.clock())
             except IntegrityError:
@@ -107,17 +105,3 @@ class Intake:
                 )
         except SQLAlchemyError:
             pass  # the lease brings it back
-
-    async def _mark_reachable(self, inbound: Inbound) -> None:
-        # Whoever writes to us can be answered, even if a send to them once failed. Read
-        # first: the write (a lock and a commit on SQLite) is needed once in a long while.
-        where = (
-            ChannelAddress.channel == inbound.channel,
-            ChannelAddress.address == inbound.address,
-            ChannelAddress.unreachable.is_(True),
-        )
-        async with self.sessions() as session:
-            if await session.scalar(select(ChannelAddress.id).where(*where)) is None:
-                return
-        async with transaction(self.sessions) as session:
-            await session.execute(update(ChannelAddress).where(*where).values(unreachable=False))
