@@ -6,7 +6,7 @@ import asyncio
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -21,7 +21,7 @@ from bot.claims import OPEN, UNKNOWN_OUTCOME
 from bot.outbox import LEASE
 from tests.fakes.telegram import TOKEN, FakeTelegram
 from tests.support.channels import require_redis
-from tests.support.processes import PORTINERIA, environment
+from tests.support.processes import PORTINERIA, environment, eventually
 
 ON_POSTGRES = pytest.mark.parametrize(
     "database", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
@@ -94,13 +94,6 @@ async def _until_settled(sessions: SessionFactory, timeout: float) -> list[Deliv
         await asyncio.sleep(0.5)
 
 
-async def _until(check: Callable[[], bool], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)
-
-
 async def _until_quiet(fake: FakeTelegram, quiet: float, longest: float) -> None:
     """Until no message arrived for `quiet` seconds (or `longest` passed)."""
     deadline = time.monotonic() + longest
@@ -118,7 +111,7 @@ async def test_a_worker_killed_mid_send_loses_and_doubles_nothing(
     await _broadcast_to(sessions, 150)
     workers.start()
     victim = workers.start()
-    await _until(lambda: len(fake.arrivals) >= 40)
+    await eventually(lambda: len(fake.arrivals) >= 40, what="40 messages")
     # Telegram is slow to answer when the worker dies: its messages in flight have arrived,
     # but it never hears so; its other claimed rows wait for their lease to end.
     fake.answering.clear()

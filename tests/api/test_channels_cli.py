@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 
@@ -18,7 +17,7 @@ from actions.outbox import enqueue
 from tests.fakes.telegram import TOKEN, FakeTelegram
 from tests.support import channels as support
 from tests.support.channels import PUBLIC_URL, TELEGRAM_SECRET, TelegramResident, Webhooks
-from tests.support.processes import PORTINERIA, environment, free_port, portineria
+from tests.support.processes import PORTINERIA, environment, eventually, portineria, serving
 
 fake_telegram = support.fake_telegram
 
@@ -102,22 +101,14 @@ async def test_worker_sends_the_outbox_and_stops_cleanly(
 
 
 async def test_a_web_only_server_keeps_messages_for_the_worker_to_answer(
-    database: tuple[str, str | None], sessions: SessionFactory, fake_telegram: FakeTelegram
+    database: tuple[str, str | None],
+    sessions: SessionFactory,
+    fake_telegram: FakeTelegram,
+    tmp_path: Path,
 ) -> None:
     env = _env(database, fake_telegram)
-    port = free_port()
     # Two web processes on SQLite need no Redis when they send nothing.
-    server = subprocess.Popen(
-        [PORTINERIA, "serve", "--port", str(port), "--workers", "2", "--web-only"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    worker = None
-    try:
-        base = f"http://127.0.0.1:{port}"
-        await _until(lambda: _answers(base + "/livez"), "the server to start")
+    with serving(env, tmp_path / "serve.log", "--workers", "2", "--web-only") as base:
         async with httpx.AsyncClient(base_url=base) as client:
             giulia = TelegramResident(Webhooks(client), fake_telegram)
             assert (await giulia.says("ciao")).status_code == 200
@@ -126,25 +117,11 @@ async def test_a_web_only_server_keeps_messages_for_the_worker_to_answer(
         worker = subprocess.Popen(
             [PORTINERIA, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
-        await _until(lambda: bool(giulia.received()), "the worker to answer")
-        async with sessions() as session:
-            assert await arrivals.waiting_count(session) == 0
-    finally:
-        for process in (p for p in (worker, server) if p is not None):
-            process.terminate()
-            process.wait(timeout=30)
-    assert server.returncode == 0 and worker is not None and worker.returncode == 0
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
-
-
-async def _until(check: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"waited too long for {what}"
-        await asyncio.sleep(0.1)
+        try:
+            await eventually(lambda: bool(giulia.received()), what="the worker to answer")
+            async with sessions() as session:
+                assert await arrivals.waiting_count(session) == 0
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+    assert worker.returncode == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
@@ -32,7 +32,7 @@ from tests.support.channels import (
     channel_settings,
     require_redis,
 )
-from tests.support.processes import free_port
+from tests.support.processes import eventually, free_port
 
 fake_telegram, fake_twilio = support.fake_telegram, support.fake_twilio
 
@@ -80,13 +80,6 @@ async def live(
     await task
 
 
-async def _eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.02)
-
-
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -104,7 +97,7 @@ async def test_webhooks_answer_fast_and_the_replies_follow(
         posted[resident.chat_id] = time.monotonic()
         answer = await resident.says("ciao" if n % 2 else "/start")  # free text goes to the NLU
         assert answer.status_code == 200
-    await _eventually(lambda: all(r.received() for r in residents))
+    await eventually(lambda: all(r.received() for r in residents), timeout=10, every=0.02)
     first = {int(c.fields["chat_id"]): c.at for c in reversed(fake_telegram.calls("sendMessage"))}
     to_reply = [first[chat] - at for chat, at in posted.items()]
     answers = live.hooks.timings
@@ -122,7 +115,7 @@ async def test_webhooks_answer_fast_and_the_replies_follow(
 async def test_sms_status_callbacks_reach_the_delivery(live: Live, fake_twilio: FakeTwilio) -> None:
     mario = SmsResident(live.hooks, fake_twilio)
     await mario.says("menu")
-    await _eventually(lambda: bool(mario.received()))
+    await eventually(lambda: bool(mario.received()), timeout=10, every=0.02)
     sid = None
     for _ in range(100):  # the sender records the SID just after Twilio answered
         async with live.sessions() as session:
@@ -183,8 +176,10 @@ async def test_long_polling_without_a_public_address(
     }
     fake_telegram.push_update({"update_id": 1, "callback_query": query})
     async with app.router.lifespan_context(app):
-        await _eventually(lambda: bool(fake_telegram.sent()))
-        await _eventually(lambda: bool(fake_telegram.calls("answerCallbackQuery")))
+        await eventually(lambda: bool(fake_telegram.sent()), timeout=10, every=0.02)
+        await eventually(
+            lambda: bool(fake_telegram.calls("answerCallbackQuery")), timeout=10, every=0.02
+        )
     assert fake_telegram.webhook == {}  # deleted: Telegram refuses getUpdates while one is set
     assert fake_telegram.sent()[0]["chat_id"] == "77"
     assert fake_telegram.calls("answerCallbackQuery")[0].fields["callback_query_id"] == "cq1"

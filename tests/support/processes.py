@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -70,8 +71,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(env: dict[str, str], log: Path, *, start_within: float = 60) -> Iterator[str]:
-    """`portineria serve` on a free port while the block runs; yields its base URL.
+def serving(
+    env: dict[str, str], log: Path, *options: str, start_within: float = 60
+) -> Iterator[str]:
+    """`portineria serve [OPTIONS]` on a free port while the block runs; yields its base URL.
 
     Its output goes to `log`, shown when it does not answer /health in time (loading the
     NLU on a busy machine takes a while when a channel is configured).
@@ -79,7 +82,7 @@ def serving(env: dict[str, str], log: Path, *, start_within: float = 60) -> Iter
     port = free_port()
     with log.open("w") as output:
         process = subprocess.Popen(
-            [PORTINERIA, "serve", "--port", str(port)],
+            [PORTINERIA, "serve", "--port", str(port), *options],
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -99,3 +102,13 @@ def serving(env: dict[str, str], log: Path, *, start_within: float = 60) -> Iter
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+async def eventually(
+    check: Callable[[], bool], *, what: str = "it", timeout: float = 60, every: float = 0.05
+) -> None:
+    """Wait until `check()` holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"waited too long for {what}"
+        await asyncio.sleep(every)
