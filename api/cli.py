@@ -143,12 +143,8 @@ def serve(
         raise fail("--telegram-polling needs PORTINERIA_TELEGRAM_TOKEN")
     if workers > 1 and telegram_polling:
         raise fail("--telegram-polling runs in one process: leave out --workers")
-    if (
-        workers > 1
-        and not settings.web_only
-        and not settings.redis_url
-        and (settings.database_url.startswith("sqlite"))
-    ):
+    sqlite = settings.database_url.startswith("sqlite")
+    if workers > 1 and sqlite and not settings.web_only and not settings.redis_url:
         # On SQLite every process sends the outbox: each would pace on a budget of its own.
         raise fail("--workers with SQLite needs PORTINERIA_REDIS_URL (one shared send budget)")
     logs = log_config(settings.log_level, settings.log_format)
