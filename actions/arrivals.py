@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, func, literal, select, update
+from sqlalchemy import Connection, Insert, Row, delete, exists, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -34,8 +34,30 @@ async def accept(session: AsyncSession, received: Sequence[Received]) -> list[bo
     sent it before (a retry, or the same message twice in the group)."""
     if not received:
         return []
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    rows = [
+    keep = _keep_statement(session.get_bind().dialect.name)
+    return _fresh(received, await session.execute(keep, _rows(received)))
+
+
+def accept_now(connection: Connection, received: Sequence[Received]) -> list[bool]:
+    """`accept`, on a synchronous connection: the inbox's own thread on a SQLite file."""
+    if not received:
+        return []
+    keep = _keep_statement(connection.dialect.name)
+    return _fresh(received, connection.execute(keep, _rows(received)))
+
+
+def _keep_statement(dialect_name: str) -> Insert:
+    """One multi-row INSERT (SQLAlchemy's "insertmanyvalues") returning the new rows."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (
+        dialect.insert(Arrival.__table__)
+        .on_conflict_do_nothing(index_elements=["channel", "provider_message_id"])
+        .returning(Arrival.channel, Arrival.provider_message_id)
+    )
+
+
+def _rows(received: Sequence[Received]) -> list[dict[str, Any]]:
+    return [
         {
             "channel": r.channel,
             "address": r.address,
@@ -50,13 +72,10 @@ async def accept(session: AsyncSession, received: Sequence[Received]) -> list[bo
         }
         for r in received
     ]
-    # Sent as one multi-row INSERT (SQLAlchemy's "insertmanyvalues"), returning the new rows.
-    statement = (
-        dialect.insert(Arrival.__table__)
-        .on_conflict_do_nothing(index_elements=["channel", "provider_message_id"])
-        .returning(Arrival.channel, Arrival.provider_message_id)
-    )
-    new = {tuple(row) for row in await session.execute(statement, rows)}
+
+
+def _fresh(received: Sequence[Received], inserted: Iterable[Row[Any]]) -> list[bool]:
+    new = {tuple(row) for row in inserted}
     fresh = []
     for r in received:
         key = (r.channel, r.provider_message_id)
@@ -70,7 +89,7 @@ async def claim(
 ) -> list[Arrival]:
     """Take up to `limit` due rows, each the oldest waiting one of its address, for `lease`.
 
-    UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING, as the outbox does:
+    SELECT ... FOR UPDATE SKIP LOCKED, then UPDATE ... RETURNING, as the outbox does:
     intakes in several processes skip each other's rows. A later message of an address waits
     while an earlier one is leased, so a resident's turns run in the order they wrote.
     """
@@ -89,9 +108,13 @@ async def claim(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    chosen = list(await session.scalars(due))
+    if not chosen:
+        return []
+    # As the outbox's claim: chosen by a read, taken by a write by key that checks again.
     taken = await session.scalars(
         update(Arrival)
-        .where(Arrival.id.in_(due.scalar_subquery()))
+        .where(Arrival.id.in_(chosen), Arrival.status == WAITING, Arrival.due_at <= now)
         .values(due_at=now + lease, attempts=Arrival.attempts + 1)
         .returning(Arrival),
         execution_options={"synchronize_session": False},

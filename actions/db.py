@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
-import fcntl
-import os
-import re
-import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, event
+from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.util import await_only
+
+from actions.sqlite_writers import QueuedWriter
 
 SessionFactory = async_sessionmaker[AsyncSession]
-_WRITE_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
-    weakref.WeakKeyDictionary()
-)
 SQLITE_LOCK_TIMEOUT = 30  # seconds a writer waits for another before giving up
-_WRITE_LOCK = "portineria_write_lock"
-_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
 
 def create_engine(database_url: str, *, schema: str | None = None) -> AsyncEngine:
@@ -52,78 +44,49 @@ def create_engine(database_url: str, *, schema: str | None = None) -> AsyncEngin
             connect_args=connect_args,
             hide_parameters=True,
         )
-    path = url.database if url.database != ":memory:" else None
+    engine = create_async_engine(url, connect_args=_sqlite_arguments(url), hide_parameters=True)
+    _sqlite_pragmas(engine.sync_engine)
+    return engine
+
+
+def sqlite_file_engine(database_url: str) -> Engine | None:
+    """For a SQLite file, a synchronous engine on it, with the same pragmas and write queue,
+    for work done in one call on a thread of its own (the webhooks' inbox); else None."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or _file_of(url) is None:
+        return None
+    # Pooled connections serve whichever of the threads asks next, one at a time.
+    arguments = _sqlite_arguments(url) | {"check_same_thread": False}
+    engine = create_sync_engine(
+        url.set(drivername="sqlite"), connect_args=arguments, hide_parameters=True
+    )
+    _sqlite_pragmas(engine)
+    return engine
+
+
+def _file_of(url: URL) -> str | None:
+    return url.database if url.database and url.database != ":memory:" else None
+
+
+def _sqlite_arguments(url: URL) -> dict[str, Any]:
+    """A file gets its folder, and its writers queue (actions.sqlite_writers)."""
+    arguments: dict[str, Any] = {"timeout": SQLITE_LOCK_TIMEOUT}
+    path = _file_of(url)
     if path:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(
-        url, connect_args={"timeout": SQLITE_LOCK_TIMEOUT}, hide_parameters=True
-    )
+        arguments["factory"] = QueuedWriter
+    return arguments
 
-    # SQLite leaves foreign keys off by default, and several processes (serve, chat)
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    # SQLite leaves foreign keys off by default, and several processes (serve, worker)
     # share one file: WAL lets readers go on while one writes.
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
-
-    if path:
-        _queue_writers(engine, path)
-    return engine
-
-
-def _queue_writers(engine: AsyncEngine, path: str) -> None:
-    """SQLite writers wait for one another in a queue, not in SQLite's busy handler.
-
-    SQLite lets one connection write at a time, from its first INSERT, UPDATE or DELETE to
-    its commit; the others sleep and retry, up to 100 ms between tries, and under load a
-    writer starved for seconds. Here a connection about to write first takes an asyncio lock
-    (the writers of this process) and an flock of a file beside the database (those of the
-    other processes), which the kernel hands to the next waiter as soon as it is freed. Both
-    are released when the connection goes back to the pool, which a session does right
-    after its commit or rollback. Reading takes neither, as in SQLite.
-    """
-
-    @event.listens_for(engine.sync_engine, "before_cursor_execute")
-    def _before_write(connection, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        if _WRITE_LOCK not in connection.info and _WRITES.match(statement):
-            # Event handlers are synchronous; SQLAlchemy runs them in the greenlet of an
-            # awaited call, from which await_only may wait without blocking the loop.
-            connection.info[_WRITE_LOCK] = await_only(_take_write_lock(path))
-
-    @event.listens_for(engine.sync_engine, "checkin")
-    def _returned(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
-        _release(record.info)
-
-
-async def _take_write_lock(path: str) -> tuple[asyncio.Lock, int]:
-    """Both locks, or TimeoutError (an OSError: the callers' "database unavailable") after as
-    long as SQLite itself would wait."""
-    here = _WRITE_LOCKS.setdefault(asyncio.get_running_loop(), {})
-    in_process = here.setdefault(path, asyncio.Lock())
-    async with asyncio.timeout(SQLITE_LOCK_TIMEOUT):
-        await in_process.acquire()  # so at most one thread per process waits on the file
-        try:
-            descriptor = os.open(f"{path}.write-lock", os.O_RDWR | os.O_CREAT, 0o600)
-        except BaseException:
-            in_process.release()
-            raise
-        try:
-            await asyncio.to_thread(fcntl.flock, descriptor, fcntl.LOCK_EX)
-        except BaseException:
-            os.close(descriptor)
-            in_process.release()
-            raise
-    return in_process, descriptor
-
-
-def _release(info: dict[Any, Any]) -> None:
-    held = info.pop(_WRITE_LOCK, None)
-    if held is not None:
-        in_process, descriptor = held
-        os.close(descriptor)  # releases the flock
-        in_process.release()
 
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:

@@ -15,11 +15,7 @@ async def find_or_create_address(
     session: AsyncSession, *, channel: str, address: str, language: str, now: datetime
 ) -> ChannelAddress:
     """The address with its resident, creating both for a first message."""
-    found = await session.scalar(
-        select(ChannelAddress)
-        .where(ChannelAddress.channel == channel, ChannelAddress.address == address)
-        .options(selectinload(ChannelAddress.resident))
-    )
+    found = await find_address(session, channel=channel, address=address)
     if found is not None:
         return found
     resident = Resident(language=language, created_at=now)
@@ -27,6 +23,17 @@ async def find_or_create_address(
     session.add_all([resident, entry])
     await session.flush()
     return entry
+
+
+async def find_address(
+    session: AsyncSession, *, channel: str, address: str
+) -> ChannelAddress | None:
+    """The address with its resident, if they wrote before."""
+    return await session.scalar(
+        select(ChannelAddress)
+        .where(ChannelAddress.channel == channel, ChannelAddress.address == address)
+        .options(selectinload(ChannelAddress.resident))
+    )
 
 
 async def conversation_of(

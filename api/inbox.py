@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
+from sqlalchemy import Engine
+
 from actions import arrivals
 from actions.arrivals import Received
 from actions.db import SessionFactory, transaction
@@ -23,9 +25,13 @@ class InboxWriter:
 
     A quiet webhook is written at once, alone; under load each call still waits for its own
     commit, but a commit (and on SQLite, the lock that every process shares) serves many.
+    On a SQLite file (`sqlite_file`, its synchronous engine) a group is written in one call
+    on a thread: the one write lock is held for the INSERT and the commit only, not across
+    the event loop's turns, which under load take milliseconds each.
     """
 
     sessions: SessionFactory
+    sqlite_file: Engine | None = None
     _waiting: list[tuple[Received, asyncio.Future[bool]]] = field(default_factory=list)
     _writing: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -45,8 +51,7 @@ class InboxWriter:
             group = self._waiting[:MOST_PER_GROUP]
             del self._waiting[:MOST_PER_GROUP]
             try:
-                async with transaction(self.sessions) as session:
-                    fresh = await arrivals.accept(session, [r for r, _ in group])
+                fresh = await self._keep([r for r, _ in group])
             except Exception as exc:  # noqa: BLE001 - handed to each caller, who answers
                 for _, kept in group:
                     if not kept.done():  # a caller that hung up is not waiting any more
@@ -55,3 +60,19 @@ class InboxWriter:
             for (_, kept), is_fresh in zip(group, fresh, strict=True):
                 if not kept.done():
                     kept.set_result(is_fresh)
+
+    async def _keep(self, group: list[Received]) -> list[bool]:
+        if self.sqlite_file is not None:
+            return await asyncio.to_thread(self._keep_now, self.sqlite_file, group)
+        async with transaction(self.sessions) as session:
+            return await arrivals.accept(session, group)
+
+    @staticmethod
+    def _keep_now(engine: Engine, group: list[Received]) -> list[bool]:
+        with engine.begin() as connection:
+            return arrivals.accept_now(connection, group)
+
+    def close(self) -> None:
+        """Close the SQLite file's connections (the server is stopping)."""
+        if self.sqlite_file is not None:
+            self.sqlite_file.dispose()

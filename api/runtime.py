@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from actions import places
-from actions.db import SessionFactory, create_engine, create_session_factory
+from actions.db import SessionFactory, create_engine, create_session_factory, sqlite_file_engine
 from api.inbox import InboxWriter
 from api.settings import Settings
 from api.webhooks import ChannelRuntime, poll_telegram
@@ -38,6 +38,11 @@ class Store:
 
     engine: AsyncEngine
     sessions: SessionFactory
+
+
+def on_sqlite(store: Store) -> bool:
+    """Whether the store is SQLite (one writer at a time)."""
+    return store.engine.dialect.name == "sqlite"
 
 
 def open_store(settings: Settings) -> Store:
@@ -156,14 +161,15 @@ async def channels_running(
         conversations = getattr(app.state, "conversations", None)
         if conversations is None:
             conversations = await build_conversations(settings, store)
-        intake = Intake(store.sessions, conversations, sender.wake)
+        intake = Intake(store.sessions, conversations, sender.wake, one_at_a_time=on_sqlite(store))
         room = conversations.staff_room
+    inbox = InboxWriter(store.sessions, sqlite_file_engine(settings.database_url))
     runtime = ChannelRuntime(
         channels,
         sender,
         store.sessions,
         public_base(settings),
-        InboxWriter(store.sessions),
+        inbox,
         room,
         intake,
     )
@@ -185,6 +191,7 @@ async def channels_running(
         await asyncio.gather(*tasks, return_exceptions=True)
         for channel in channels.values():
             await channel.close()
+        inbox.close()
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
@@ -196,7 +203,13 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
         # The webhooks that store the messages run in other processes and cannot wake this
         # intake: it looks often instead (one indexed query when the inbox is empty).
         conversations = await build_conversations(settings, store)
-        intake = Intake(store.sessions, conversations, sender.wake, poll=WORKER_INTAKE_POLL)
+        intake = Intake(
+            store.sessions,
+            conversations,
+            sender.wake,
+            poll=WORKER_INTAKE_POLL,
+            one_at_a_time=on_sqlite(store),
+        )
         async with jobs_running(settings, store, here=True):
             await asyncio.gather(intake.run_forever(stop), sender.run_forever(stop))
     finally:

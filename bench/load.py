@@ -89,10 +89,14 @@ def resident_calls(residents: int, per_resident: int, first: int) -> list[Call]:
         text = MESSAGES[round_ % len(MESSAGES)]
         for resident in range(first, first + residents):
             key = round_ * 10_000_000 + resident
-            if resident % 2 == 0:
+            # Channels by resident % 4 (Telegram, Telegram, WhatsApp, SMS): wrk's two threads
+            # take alternate calls, and each gets both kinds (by resident % 2, one thread
+            # sent every Telegram call and the other every Twilio one, and the figure hung
+            # on which server process happened to accept which thread's connections).
+            if resident % 4 < 2:
                 calls.append(telegram_call(700_000_000 + key, 500_000_000 + resident, text))
             else:
-                scheme = "whatsapp:" if resident % 4 == 1 else ""
+                scheme = "whatsapp:" if resident % 4 == 2 else ""
                 sender = f"{scheme}+39333{resident:07d}"
                 calls.append(twilio_call(f"SM{key:032x}", sender, text))
     return calls

@@ -39,41 +39,59 @@ async def claim_due(
 ) -> list[Delivery]:
     """Take up to `limit` due rows, the oldest open one per chat, replies before broadcasts.
 
-    One UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING: PostgreSQL
-    workers skip each other's rows; SQLite runs it as one write, so claims cannot overlap.
+    SELECT ... FOR UPDATE SKIP LOCKED, then UPDATE ... RETURNING of those rows still open:
+    PostgreSQL workers skip each other's rows; on SQLite a row two senders chose at once is
+    taken by the first UPDATE only, so claims cannot overlap.
     A claimed row is leased: if its sender dies, the row is due again when the lease ends,
     unless it was already handed to the provider (`start_sending`): whether that arrived
     cannot be known, and sending it again could send it twice, so it fails instead.
     """
-    await session.execute(
+    chosen: list[int] = []
+    for broadcasts in (False, True):  # replies, relays, reminders and notices first
+        if len(chosen) < limit:
+            chosen += await _choose_open(
+                session, channels, broadcasts, now=now, limit=limit - len(chosen)
+            )
+    lost = (
+        Delivery.status == "sending",
+        Delivery.next_attempt_at <= now,
+        Delivery.sent_at.is_not(None),
+        Delivery.channel.in_(channels),
+    )
+    # Every read before the first write: on SQLite the one write lock is held from the first
+    # write to the commit (and writing nothing would take it too).
+    if await session.scalar(select(Delivery.id).where(*lost).limit(1)) is not None:
+        await session.execute(
+            update(Delivery).where(*lost).values(status="failed", error=UNKNOWN_OUTCOME),
+            execution_options={"synchronize_session": False},
+        )
+    if not chosen:
+        return []
+    # Taken by key, checking again: a row another process's sender took since it was
+    # chosen is left to it (on PostgreSQL the chosen rows are locked since the SELECT).
+    claimed = await session.scalars(
         update(Delivery)
         .where(
-            Delivery.status == "sending",
+            Delivery.id.in_(chosen),
+            Delivery.status.in_(OPEN),
             Delivery.next_attempt_at <= now,
-            Delivery.sent_at.is_not(None),
-            Delivery.channel.in_(channels),
+            Delivery.sent_at.is_(None),
         )
-        .values(status="failed", error=UNKNOWN_OUTCOME),
+        .values(status="sending", next_attempt_at=now + lease)
+        .returning(Delivery),
         execution_options={"synchronize_session": False},
     )
-    claimed: list[Delivery] = []
-    for broadcasts in (False, True):  # replies, relays, reminders and notices first
-        if len(claimed) < limit:
-            claimed += await _claim_open(
-                session, channels, broadcasts, now=now, lease=lease, limit=limit - len(claimed)
-            )
-    return sorted(claimed, key=lambda d: d.id)
+    return sorted(claimed.all(), key=lambda d: d.id)
 
 
-async def _claim_open(
+async def _choose_open(
     session: AsyncSession,
     channels: Sequence[str],
     broadcasts: bool,
     *,
     now: datetime,
-    lease: timedelta,
     limit: int,
-) -> list[Delivery]:
+) -> list[int]:
     """One kind of row, oldest first, walking the partial index of open rows (whose
     conditions are spelled as literals, so that PostgreSQL may use it in any plan)."""
     row, earlier = aliased(Delivery), aliased(Delivery)
@@ -94,14 +112,7 @@ async def _claim_open(
         .limit(limit)
         .with_for_update(skip_locked=True, of=row)
     )
-    claimed = await session.scalars(
-        update(Delivery)
-        .where(Delivery.id.in_(due))
-        .values(status="sending", next_attempt_at=now + lease)
-        .returning(Delivery),
-        execution_options={"synchronize_session": False},
-    )
-    return list(claimed.all())
+    return list(await session.scalars(due))
 
 
 async def start_sending(session: AsyncSession, delivery: Delivery, *, now: datetime) -> bool:

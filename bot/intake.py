@@ -39,6 +39,9 @@ class Intake:
     clock: Callable[[], datetime] = utc_now
     batch: int = 16
     poll: float = 1.0
+    # On SQLite a turn holds the one write lock from its first write to its commit: turns
+    # run together would run their NLU while another holds it, and every writer would wait.
+    one_at_a_time: bool = False
     _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False)
 
     def wake(self) -> None:
@@ -49,9 +52,13 @@ class Intake:
         """Answer one batch of due messages; how many were taken."""
         async with transaction(self.sessions) as session:
             taken = await arrivals.claim(session, now=self.clock(), lease=LEASE, limit=self.batch)
-        # One message per address in a batch: the turns are independent and wait mostly on
-        # the database, so they run together.
-        await asyncio.gather(*(self._answer(arrival) for arrival in taken))
+        if self.one_at_a_time:
+            for arrival in taken:
+                await self._answer(arrival)
+        else:
+            # One message per address in a batch: the turns are independent and wait on the
+            # database, so they run together.
+            await asyncio.gather(*(self._answer(arrival) for arrival in taken))
         return len(taken)
 
     async def drain(self) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from actions import arrivals
 from actions.arrivals import Received
 from actions.db import SessionFactory, transaction
-from actions.models import Arrival, MessageLog
+from actions.models import Arrival, MessageLog, Resident
 from bot.conversation import Conversations
 from bot.intake import MAX_ATTEMPTS, Intake
 from bot.messages import Inbound
@@ -68,20 +69,29 @@ async def test_each_address_is_taken_in_order_and_a_lease_holds(sessions: Sessio
     assert [(a.provider_message_id, a.attempts) for a in again] == [("A2", 2), ("B1", 2)]
 
 
-async def test_the_intake_answers_and_forgets_the_stored_message(
-    demo_sessions: SessionFactory, nlu: NLU
+@pytest.mark.parametrize("one_at_a_time", [False, True], ids=["together", "one-at-a-time"])
+async def test_the_intake_answers_and_forgets_the_stored_messages(
+    demo_sessions: SessionFactory, nlu: NLU, one_at_a_time: bool
 ) -> None:
-    await _keep(demo_sessions, _received("+393330000009", "SM9"))
+    for n in range(3):  # new residents (created before their turn), and one who writes twice
+        await _keep(demo_sessions, _received(f"+39333000000{n}", f"SM{n}"))
+    await _keep(demo_sessions, _received("+393330000000", "SM9"))
     queued: list[str] = []
     intake = Intake(
-        demo_sessions, Conversations(demo_sessions, nlu, ROME), lambda: queued.append("")
+        demo_sessions,
+        Conversations(demo_sessions, nlu, ROME),
+        lambda: queued.append(""),
+        one_at_a_time=one_at_a_time,
     )
     await intake.drain()
     async with demo_sessions() as session:
         assert await session.scalar(select(Arrival)) is None
-        logged = await session.scalar(select(MessageLog).where(MessageLog.direction == "in"))
-        assert logged is not None and logged.provider_message_id == "SM9"
-    assert queued  # the sender was woken for the reply
+        logged = await session.scalars(
+            select(MessageLog.provider_message_id).where(MessageLog.direction == "in")
+        )
+        assert sorted(logged) == ["SM0", "SM1", "SM2", "SM9"]
+        assert await session.scalar(select(func.count()).select_from(Resident)) == 3
+    assert len(queued) == 4  # the sender was woken for each reply
 
 
 async def test_a_message_that_keeps_failing_is_kept_as_failed(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
 from actions import needs
 from actions.db import SessionFactory, transaction
-from tests.conftest import NOW
 from tests.console.conftest import add_staff, log_in, resident_waiting
 
 
@@ -28,7 +27,7 @@ async def _file(sessions: SessionFactory, resident_id: int) -> None:
                 location="",
                 quartiere=quartiere,
                 consent_contact=False,
-                now=NOW - timedelta(days=days_ago),
+                now=datetime.now(UTC) - timedelta(days=days_ago),  # the console's clock
             )
 
 
