@@ -66,7 +66,7 @@ MESSAGES = (
     "4",
     "grazie",
 )
-CALLS_PER_RESIDENT = 40  # more than a run sends: no call is sent twice
+CALLS_PER_RESIDENT = 80  # more than a run sends: no call is sent twice
 TARGET_RATIO, TARGET_P99_MS = 0.30, 100.0
 DRAIN_LIMIT_S = 120.0  # then the end-to-end rate is read off what was answered so far
 

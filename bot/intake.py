@@ -31,7 +31,8 @@ MAX_ATTEMPTS = 6  # then the message stays "failed" in the inbox, for a person t
 
 @dataclass
 class Intake:
-    """Answers waiting messages; `answered` wakes the sender once replies are queued."""
+    """Answers waiting messages; `answered` wakes the sender once a batch's replies are
+    queued."""
 
     sessions: SessionFactory
     conversations: Conversations
@@ -59,6 +60,10 @@ class Intake:
             # One message per address in a batch: the turns are independent and wait on the
             # database, so they run together.
             await asyncio.gather(*(self._answer(arrival) for arrival in taken))
+        if taken:
+            # Once a batch: every wake costs the sender a claim per channel, which on a busy
+            # intake (a turn at a time) would cost more than the turns themselves.
+            self.answered()
         return len(taken)
 
     async def drain(self) -> None:
@@ -100,7 +105,6 @@ class Intake:
             return
         async with transaction(self.sessions) as session:
             await arrivals.answered(session, arrival_id=arrival.id)
-        self.answered()
 
     async def _retry_later(self, arrival: Arrival, error: str) -> None:
         give_up = arrival.attempts >= MAX_ATTEMPTS
