@@ -16,6 +16,8 @@ import os
 import re
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 _WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
@@ -57,11 +59,20 @@ class QueuedWriter(sqlite3.Connection):
                 os.close(self._lock_file)
                 self._lock_file = -1
 
-    def take_before(self, statement: str) -> None:
-        """Wait for the lock if `statement` writes and this connection has not got it yet;
-        after `timeout` seconds, fail as SQLite itself would ("database is locked")."""
-        if self._holding or not _WRITES.match(statement):
-            return
+    @contextmanager
+    def queued(self, statement: str) -> Iterator[None]:
+        """Around one statement: the lock first if it writes; given back after it if it ran
+        outside a transaction (autocommit: it has ended)."""
+        if not self._holding and _WRITES.match(statement):
+            self._take()
+        try:
+            yield
+        finally:
+            if not self.in_transaction:
+                self._give_back()
+
+    def _take(self) -> None:
+        """Wait for the lock; after `timeout` seconds, fail as SQLite itself would."""
         deadline = time.monotonic() + self._patience
         pause = FIRST_PAUSE
         while True:
@@ -76,11 +87,6 @@ class QueuedWriter(sqlite3.Connection):
                 self._holding = True
                 return
 
-    def give_back_unless_in_transaction(self) -> None:
-        """After a statement: one that ran outside a transaction (autocommit) has ended."""
-        if not self.in_transaction:
-            self._give_back()
-
     def _give_back(self) -> None:
         if self._holding:
             fcntl.flock(self._lock_file, fcntl.LOCK_UN)
@@ -93,15 +99,9 @@ class QueuedCursor(sqlite3.Cursor):
     connection: QueuedWriter
 
     def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
-        self.connection.take_before(sql)
-        try:
+        with self.connection.queued(sql):
             return super().execute(sql, parameters)
-        finally:
-            self.connection.give_back_unless_in_transaction()
 
     def executemany(self, sql: str, seq_of_parameters: Any, /) -> sqlite3.Cursor:
-        self.connection.take_before(sql)
-        try:
+        with self.connection.queued(sql):
             return super().executemany(sql, seq_of_parameters)
-        finally:
-            self.connection.give_back_unless_in_transaction()
