@@ -52,6 +52,16 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# Row ids are INTEGER columns (PostgreSQL's int4): a larger number names no row, and asking
+# the database for it would overflow (SQLite) or fail (PostgreSQL) instead of finding nothing.
+MAX_ID = 2**31 - 1
+
+
+def possible_id(value: int) -> bool:
+    """Whether a row could have this id (guard ids from paths, forms and chat commands)."""
+    return 1 <= value <= MAX_ID
+
+
 class Base(DeclarativeBase):
     """Declarative base with the naming convention."""
 

@@ -13,7 +13,7 @@ from actions.errors import DomainError
 from actions.models import Need
 from api.console.web import ActionFailed, ConsoleStaff, flash, page, partial, redirect, safe_back
 from api.csrf import verify_csrf
-from api.deps import Now, Session
+from api.deps import Id, Now, Session
 from api.scope import needs_visible
 from bot.notices import tell_need_status
 
@@ -52,7 +52,7 @@ async def board(
 
 @router.post("/{need_id}/status", response_model=None)
 async def change_status(
-    need_id: int,
+    need_id: Id,
     request: Request,
     user: ConsoleStaff,
     session: Session,
