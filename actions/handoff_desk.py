@@ -152,15 +152,7 @@ async def transfer(
         raise DomainError("choose a Casa di Quartiere or a colleague")
     colleague = await _colleague(session, staff_id, by) if staff_id is not None else None
     to_casa = None if casa_id is None else (await places.casa_by_id(session, casa_id=casa_id)).id
-    # The colleague must be able to see it: it moves to their Casa unless one was chosen.
-    if (
-        colleague is not None
-        and to_casa is None
-        and colleague.casa_id not in (None, handoff.casa_id)
-    ):
-        to_casa = colleague.casa_id
-    if colleague is not None and not may_see_casa(colleague, to_casa or handoff.casa_id):
-        raise DomainError(f"staff {colleague.id} does not work for Casa {to_casa}")
+    to_casa = _destination(handoff, colleague, to_casa)
     moved = to_casa is not None and to_casa != handoff.casa_id
     if to_casa is not None:
         handoff.casa_id = to_casa
@@ -201,6 +193,17 @@ async def _colleague(session: AsyncSession, staff_id: int, by: StaffUser) -> Sta
     if not colleague.active or colleague.role not in TAKERS:
         raise NotFound(f"no colleague {staff_id} to pass it to")
     return colleague
+
+
+def _destination(handoff: Handoff, colleague: StaffUser | None, casa_id: int | None) -> int | None:
+    """The Casa the handoff moves to (None: it stays), where the colleague, if any, sees it."""
+    if colleague is None:
+        return casa_id
+    if casa_id is None and colleague.casa_id not in (None, handoff.casa_id):
+        casa_id = colleague.casa_id  # to a colleague of another Casa: it moves to theirs
+    if not may_see_casa(colleague, casa_id or handoff.casa_id):
+        raise DomainError(f"staff {colleague.id} does not see the handoffs of Casa {casa_id}")
+    return casa_id
 
 
 async def _take(session: AsyncSession, handoff: Handoff, by: StaffUser) -> None:
