@@ -14,7 +14,7 @@ from actions import staff
 from actions.db import transaction
 from actions.models import StaffUser
 from api.settings import Settings
-from bot.staffroom import StaffRoom
+from bot.runtime.staffroom import StaffRoom
 
 bearer = HTTPBearer(auto_error=False, description="A token from `portineria staff token`.")
 

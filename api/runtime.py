@@ -13,19 +13,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from actions import places
 from actions.db import SessionFactory, create_engine, create_session_factory, sqlite_file_engine
-from api.inbox import InboxWriter
 from api.settings import Settings
-from api.webhooks import ChannelRuntime, poll_telegram
 from bot.channels.base import Channel
-from bot.channels.budget import Budget
 from bot.channels.redaction import hide_in_logs
-from bot.conversation import Conversations
-from bot.flood import FloodGuard
-from bot.intake import Intake
-from bot.jobs import run_jobs_forever
-from bot.metrics import TimedNLU
-from bot.outbox import Sender
-from bot.staffroom import StaffRoom
+from bot.runtime.budget import Budget
+from bot.runtime.events import ChannelRuntime
+from bot.runtime.flood import FloodGuard
+from bot.runtime.inbox import InboxWriter
+from bot.runtime.intake import Intake
+from bot.runtime.jobs import run_jobs_forever
+from bot.runtime.metrics import TimedNLU
+from bot.runtime.polling import poll_telegram
+from bot.runtime.sender import Sender
+from bot.runtime.staffroom import StaffRoom
+from bot.runtime.turns import Conversations
 from nlu.gazetteer import load_gazetteer, merge_names
 from nlu.types import NLU, Gazetteer
 

@@ -11,9 +11,9 @@ from actions import arrivals
 from actions.arrivals import Received
 from actions.db import SessionFactory, transaction
 from actions.models import Arrival, MessageLog, Resident
-from bot.conversation import Conversations
-from bot.intake import MAX_ATTEMPTS, Intake
 from bot.messages import Inbound
+from bot.runtime.intake import MAX_ATTEMPTS, Intake
+from bot.runtime.turns import Conversations
 from nlu.types import NLU
 from tests.conftest import NOW, ROME
 

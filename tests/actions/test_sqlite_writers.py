@@ -24,8 +24,8 @@ from actions.db import (
 from actions.migrate import upgrade_async
 from actions.models import Arrival, Resident
 from actions.sqlite_writers import QueuedWriter
-from api.inbox import InboxWriter
 from bot.messages import Inbound
+from bot.runtime.inbox import InboxWriter
 from tests.conftest import NOW
 
 

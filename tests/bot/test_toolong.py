@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from actions.db import SessionFactory
 from actions.models import MessageLog
-from bot.conversation import Conversations
 from bot.engine import NLU_HEAD
 from bot.messages import MAX_TEXT
+from bot.runtime.turns import Conversations
 from nlu.types import NLU, Parse
 from tests.conftest import NOW, ROME
 from tests.support.chat import Resident

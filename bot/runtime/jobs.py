@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions import arrivals, broadcasts, residents
 from actions.db import SessionFactory, transaction
 from actions.errors import InvalidTransition
-from bot.notices import send_reminders
+from bot.runtime.notices import send_reminders
 
 log = logging.getLogger(__name__)
 INTERVAL_SECONDS = 30

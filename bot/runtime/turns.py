@@ -15,12 +15,12 @@ from actions.models import ChannelAddress
 from actions.outbox import enqueue
 from bot.context import TurnContext
 from bot.engine import handle_turn
-from bot.flood import FloodGuard
 from bot.i18n import gettext_for
 from bot.keywords import START, STOP, command_of
 from bot.messages import Inbound, Reply
-from bot.metrics import MESSAGES_IN
-from bot.staffroom import StaffRoom
+from bot.runtime.flood import FloodGuard
+from bot.runtime.metrics import MESSAGES_IN
+from bot.runtime.staffroom import StaffRoom
 from bot.state import ConversationState
 from nlu.types import NLU
 

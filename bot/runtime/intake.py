@@ -18,10 +18,10 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from actions import arrivals
 from actions.db import SessionFactory, transaction
 from actions.models import Arrival
-from bot.conversation import Conversations
-from bot.logcontext import REQUEST_ID
 from bot.messages import Inbound
-from bot.outbox import backoff, rest, utc_now
+from bot.runtime.logcontext import REQUEST_ID
+from bot.runtime.sender import backoff, rest, utc_now
+from bot.runtime.turns import Conversations
 
 log = logging.getLogger(__name__)
 # A turn takes well under a second; a dead intake's messages are taken again after this.

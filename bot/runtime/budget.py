@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 
-from bot.channels.windows import MemoryWindows, RedisWindows, Window, WindowStore
+from bot.runtime.windows import MemoryWindows, RedisWindows, Window, WindowStore
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,10 @@ from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from actions import outbox_claims
 from actions.db import SessionFactory, transaction
 from actions.models import Delivery
-from bot import claims
 from bot.channels.base import Channel, Rendered
-from bot.channels.budget import Budget, BudgetUnavailable, Grant
 from bot.channels.errors import (
     Misconfigured,
     OutsideWindow,
@@ -29,6 +28,7 @@ from bot.channels.errors import (
     Throttled,
 )
 from bot.i18n import RTL_LANGUAGES
+from bot.runtime.budget import Budget, BudgetUnavailable, Grant
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -140,7 +140,7 @@ class Sender:
         if self._paused.get(name, 0.0) > time.monotonic():
             return []  # claiming now would only put the rows back
         async with transaction(self.sessions) as session:
-            return await claims.claim_due(
+            return await outbox_claims.claim_due(
                 session,
                 channels=[name],
                 now=self.clock(),
@@ -168,7 +168,7 @@ class Sender:
         if not claimed:
             return
         async with self.sessions() as session:
-            targets = await claims.targets_of(session, claimed)
+            targets = await outbox_claims.targets_of(session, claimed)
         ready = [await self._safely(d, self._prepare(channel, d, targets[d.id])) for d in claimed]
         async with self.sessions() as marking:
             # Each mark is one statement committed by itself, on one connection for the batch:
@@ -181,7 +181,7 @@ class Sender:
                     grant = await self._safely(delivery, self._pace(delivery))
                     if not isinstance(grant, Grant):
                         task = asyncio.create_task(self._finish(delivery, grant))
-                    elif await claims.start_sending(marking, delivery, now=self.clock()):
+                    elif await outbox_claims.start_sending(marking, delivery, now=self.clock()):
                         task = asyncio.create_task(self._hand_over(channel, delivery, step, grant))
                     else:  # our lease ran out and another sender took the row: it sends it
                         await self.budget.answered(grant)
@@ -198,7 +198,7 @@ class Sender:
             return Outcome("failed", f"internal error: {type(exc).__name__}")
 
     async def _prepare(
-        self, channel: Channel, delivery: Delivery, target: claims.Target
+        self, channel: Channel, delivery: Delivery, target: outbox_claims.Target
     ) -> Rendered | Outcome:
         """The message as the channel sends it, or why it is not sent."""
         now = self.clock()
@@ -305,7 +305,7 @@ class Sender:
         await session.execute(update(Delivery).where(Delivery.id == delivery.id).values(**values))
         if outcome.unreachable is not None:
             opted_out = outcome.unreachable.opted_out
-            await claims.mark_address(
+            await outbox_claims.mark_address(
                 session,
                 channel=delivery.channel,
                 address=delivery.address,
