@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request, status
@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import staff
+from actions.clock import Clock
 from actions.db import transaction
 from actions.models import StaffUser
 from api.settings import Settings
@@ -55,9 +56,10 @@ async def current_staff(
 Staff = Annotated[StaffUser, Depends(current_staff)]
 
 
-def now() -> datetime:
-    """The time of the request (a dependency, so tests can fix the clock)."""
-    return datetime.now(UTC)
+def now(request: Request) -> datetime:
+    """The time of the request, from the app's clock (tests drive a manual one)."""
+    clock: Clock = request.app.state.clock
+    return clock.now()
 
 
 Now = Annotated[datetime, Depends(now)]

@@ -59,7 +59,12 @@ def _read(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> Turn:
     if number is not None and 1 <= number <= len(offered):
         choice = offered[number - 1]
     turn = Turn(
-        inbound=inbound, state=state, text=text, command=command, choice=choice, number=number,
+        inbound=inbound,
+        state=state,
+        text=text,
+        command=command,
+        choice=choice,
+        number=number,
         held=ctx.held,
     )
     # Inside a form the answer is free text for the form; elsewhere, ask the NLU.

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from actions import broadcasts, outbox_claims
+from actions.clock import ManualClock
 from actions.db import SessionFactory, transaction
 from actions.demo import load_demo_residents
 from actions.models import ChannelAddress, Delivery, Resident
@@ -301,7 +302,7 @@ async def test_a_dead_senders_claim_comes_back_after_the_lease(
         )
     assert len(claimed) == 1  # ...and then that sender died
     assert await sender.run_once() == 0
-    sender.clock = lambda: now + sender_module.LEASE + timedelta(seconds=1)
+    sender.clock = ManualClock(now + sender_module.LEASE + timedelta(seconds=1))
     assert await sender.run_once() == 1
     assert len(fake_telegram.sent()) == 1
 
@@ -318,7 +319,7 @@ async def test_a_row_handed_over_before_its_sender_died_is_never_sent_again(
         )
         # the first reached the provider, or not: nobody knows; then that sender died
         assert await outbox_claims.start_sending(session, first, now=now)
-    sender.clock = lambda: now + sender_module.LEASE + timedelta(seconds=1)
+    sender.clock = ManualClock(now + sender_module.LEASE + timedelta(seconds=1))
     await _until(sender, _settled(sessions))
     assert [m["text"] for m in fake_telegram.sent()] == ["due"]
     rows = await _rows(sessions)
