@@ -65,10 +65,10 @@ def now(request: Request) -> datetime:
 Now = Annotated[datetime, Depends(now)]
 
 
-def require_role(user: StaffUser, *roles: str) -> None:
+def require_role(user: StaffUser, *roles: str, detail: str | None = None) -> None:
     """403 unless the user has one of the roles."""
     if user.role not in roles:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, f"needs role {' or '.join(roles)}")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail or f"needs role {' or '.join(roles)}")
 
 
 def staff_room(request: Request) -> StaffRoom | None:

@@ -39,9 +39,9 @@ async def telegram_webhook(request: Request) -> Response:
     """Check the secret token, handle the update; a button press is answered in the response."""
     runtime, channel = _channel(request, "telegram")
     parsed = await _read(request, runtime, channel)
-    outcome = await _handle_or_503(runtime, parsed.event)
+    notice = await _handle_or_503(runtime, parsed.event)
     if parsed.answer:  # Telegram makes this Bot API call for us
-        return JSONResponse(with_notice(parsed, outcome))
+        return JSONResponse(with_notice(parsed, notice))
     if isinstance(parsed.event, Ignored):
         return JSONResponse({"ok": True, "ignored": parsed.event.reason})
     return JSONResponse({"ok": True})
@@ -87,7 +87,7 @@ async def _read(request: Request, runtime: ChannelRuntime, channel: Channel) -> 
         raise HTTPException(400, str(exc)) from None
 
 
-async def _handle_or_503(runtime: ChannelRuntime, event: Event) -> str:
+async def _handle_or_503(runtime: ChannelRuntime, event: Event) -> str | None:
     try:
         return await handle_event(runtime, event)
     except (SQLAlchemyError, OSError) as exc:

@@ -41,8 +41,8 @@ class ChannelRuntime:
     clock: Clock = SYSTEM_CLOCK
 
 
-async def handle_event(runtime: ChannelRuntime, event: Event) -> str:
-    """Store what a provider told us; returns a word for the logs (for staff: their answer)."""
+async def handle_event(runtime: ChannelRuntime, event: Event) -> str | None:
+    """Store what a provider told us; for a staff action, the notice that answers them."""
     now = runtime.clock.now()
     if isinstance(event, StaffMessage):
         return await _staff_message(runtime, event, now)
@@ -58,39 +58,40 @@ async def handle_event(runtime: ChannelRuntime, event: Event) -> str:
             request_id=REQUEST_ID.get(),
         )
         if not await runtime.inbox.keep(received):
-            return "duplicate"
-        if runtime.intake is not None:
+            log.info("webhook: a message kept before (the provider retried)")
+        elif runtime.intake is not None:
             runtime.intake.wake()
-        return "queued"
+        return None
     if isinstance(event, Ignored):
         log.info("webhook ignored: %s", event.reason)
-        return "ignored"
+        return None
     async with transaction(runtime.sessions) as session:
         if isinstance(event, DeliveryStatus):
-            found = await outbox_claims.apply_status(session, **asdict(event))
-            return "status" if found else "status of an unknown message"
+            if await outbox_claims.apply_status(session, **asdict(event)) is None:
+                log.info("webhook: the status of a message we did not send")
+            return None
         await outbox_claims.mark_address(
             session, channel=event.channel, address=event.address, unreachable=not event.reachable
         )
-        return "reachability"
+        return None
 
 
-async def _staff_message(runtime: ChannelRuntime, event: StaffMessage, now: datetime) -> str:
+async def _staff_message(runtime: ChannelRuntime, event: StaffMessage, now: datetime) -> str | None:
     room = runtime.staff_room
     if room is None:
-        return ""
+        return None
     try:
         async with transaction(runtime.sessions) as session:
             answer = await room.handle(session, event, now)
     except IntegrityError:  # the same update twice: its answer is already queued
-        return ""
+        return None
     runtime.sender.wake()
-    return answer
+    return answer or None
 
 
-def with_notice(parsed: Parsed, outcome: str) -> dict[str, Any]:
+def with_notice(parsed: Parsed, notice: str | None) -> dict[str, Any]:
     """A staff button's answer shows what came of it ("È sua", "La segue già Anna")."""
     answer = dict(parsed.answer or {})
-    if isinstance(parsed.event, StaffMessage) and outcome:
-        answer["text"] = outcome[:200]  # Telegram's limit for a notice
+    if notice:
+        answer["text"] = notice[:200]  # Telegram's limit for a notice
     return answer

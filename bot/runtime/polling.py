@@ -36,7 +36,7 @@ async def poll_telegram(runtime: ChannelRuntime, stop: asyncio.Event) -> None:
             offset = received.update_id + 1
             parsed = parse_update(received)
             try:
-                outcome = await handle_event(runtime, parsed.event)
-                await channel.answer(with_notice(parsed, outcome))
+                notice = await handle_event(runtime, parsed.event)
+                await channel.answer(with_notice(parsed, notice))
             except (SQLAlchemyError, TelegramError):
                 log.exception("telegram polling: update %s not handled", received.update_id)
