@@ -22,7 +22,7 @@ from actions.db import SessionFactory, transaction
 from actions.models import AuditEntry, Casa, Conversation, Delivery, Handoff
 from api.main import create_app
 from api.settings import Settings
-from bot.staffroom import StaffRoom
+from bot.runtime.staffroom import StaffRoom
 from tests.conftest import NOW
 from tests.console.conftest import add_staff, log_in, post, resident_waiting
 from tests.console.conftest import console as console  # noqa: PLC0414 - the fixture
