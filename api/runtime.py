@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from actions import places
 from actions.db import SessionFactory, create_engine, create_session_factory, sqlite_file_engine
+from api.hamlet import hamlet_bridge
 from api.inbox import InboxWriter
 from api.settings import Settings
 from api.webhooks import ChannelRuntime, poll_telegram
@@ -243,7 +244,12 @@ async def jobs_running(settings: Settings, store: Store, *, here: bool) -> Async
         return
     stop = asyncio.Event()
     retention = timedelta(days=settings.message_retention_days)
-    task = asyncio.create_task(run_jobs_forever(store.sessions, settings.zone, retention, stop))
+    bridge = hamlet_bridge(settings)
+    task = asyncio.create_task(
+        run_jobs_forever(
+            store.sessions, settings.zone, retention, stop, bridge.run if bridge else None
+        )
+    )
     try:
         yield
     finally:
