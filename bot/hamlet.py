@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from actions import hamlet, hamlet_posts
 from actions.db import SessionFactory, transaction
-from actions.errors import InvalidTransition
+from actions.errors import DomainError, InvalidTransition
 from actions.hamlet_entries import BadEntry, read_entry
 from actions.humhub import HumHub, HumHubError
 from actions.models import HamletPost, Need
@@ -181,7 +181,9 @@ async def _take_down(
             hamlet_posts.mark_removed(row)
 
 
-async def remove_post(sessions: SessionFactory, bridge: HamletBridge, *, need_id: int) -> None:
+async def remove_post(
+    sessions: SessionFactory, bridge: HamletBridge | None, *, need_id: int
+) -> None:
     """Staff take a need's post off Hamlet (DELETE), or keep a waiting one from going."""
     async with transaction(sessions) as session:
         post = await hamlet_posts.post_of_need(session, need_id=need_id)
@@ -190,6 +192,8 @@ async def remove_post(sessions: SessionFactory, bridge: HamletBridge, *, need_id
             return
         if post.state != "posted" or post.post_id is None:
             raise InvalidTransition(f"the post of need {need_id} is {post.state}")
+        if bridge is None:
+            raise DomainError("Hamlet is not configured (PORTINERIA_HAMLET_URL, _TOKEN)")
         post_id, hamlet_id = post.id, post.post_id
     # Marked removed only once Hamlet deleted it: a failure leaves it posted, to try again.
     async with bridge.client() as client:
