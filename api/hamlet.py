@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from api.settings import Settings
 from bot.channels.redaction import hide_in_logs
-from bot.hamlet import HamletBridge
+from bot.runtime.hamlet import HamletBridge
 
 
 def hamlet_bridge(settings: Settings) -> HamletBridge | None:

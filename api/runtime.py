@@ -12,21 +12,23 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from actions import places
-from actions.db import SessionFactory, create_engine, create_session_factory, sqlite_file_engine
+from actions.clock import SYSTEM_CLOCK, Clock
+from actions.db import SessionFactory, create_engine, create_session_factory, is_sqlite
 from api.hamlet import hamlet_bridge
-from api.inbox import InboxWriter
 from api.settings import Settings
-from api.webhooks import ChannelRuntime, poll_telegram
 from bot.channels.base import Channel
-from bot.channels.budget import Budget
 from bot.channels.redaction import hide_in_logs
-from bot.conversation import Conversations
-from bot.flood import FloodGuard
-from bot.intake import Intake
-from bot.jobs import run_jobs_forever
-from bot.metrics import TimedNLU
-from bot.outbox import Sender
-from bot.staffroom import StaffRoom
+from bot.runtime.budget import Budget
+from bot.runtime.events import ChannelRuntime
+from bot.runtime.flood import FloodGuard
+from bot.runtime.inbox import InboxWriter
+from bot.runtime.intake import Intake
+from bot.runtime.jobs import run_jobs_forever
+from bot.runtime.metrics import TimedNLU
+from bot.runtime.polling import poll_telegram
+from bot.runtime.sender import Sender
+from bot.runtime.staffroom import StaffRoom
+from bot.runtime.turns import Conversations
 from nlu.gazetteer import load_gazetteer, merge_names
 from nlu.types import NLU, Gazetteer
 
@@ -39,11 +41,6 @@ class Store:
 
     engine: AsyncEngine
     sessions: SessionFactory
-
-
-def on_sqlite(store: Store) -> bool:
-    """Whether the store is SQLite (one writer at a time)."""
-    return store.engine.dialect.name == "sqlite"
 
 
 def open_store(settings: Settings) -> Store:
@@ -136,11 +133,11 @@ def public_base(settings: Settings) -> str:
 def embedded_sender(settings: Settings) -> bool:
     """Whether the web server sends the outbox itself.
 
-    With SQLite there is one process anyway. With Redis the budget is shared, so any
+    SQLite is one process, which does everything. With Redis the budget is shared, so any
     number of senders is safe. With PostgreSQL and no Redis, each sender would pace on its
     own budget and together exceed the limits: run exactly one `portineria worker`.
     """
-    return settings.database_url.startswith("sqlite") or settings.redis_url is not None
+    return is_sqlite(settings.database_url) or settings.redis_url is not None
 
 
 @asynccontextmanager
@@ -153,7 +150,8 @@ async def channels_running(
     if not channels:
         yield
         return
-    sender = Sender(store.sessions, channels, Budget(settings.redis_url))
+    clock: Clock = app.state.clock
+    sender = Sender(store.sessions, channels, Budget(settings.redis_url, clock=clock), clock)
     intake: Intake | None = None
     if settings.web_only:  # a web-only process never loads the NLU
         room = staff_room(settings)
@@ -162,9 +160,9 @@ async def channels_running(
         conversations = getattr(app.state, "conversations", None)
         if conversations is None:
             conversations = await build_conversations(settings, store)
-        intake = Intake(store.sessions, conversations, sender.wake, one_at_a_time=on_sqlite(store))
+        intake = Intake(store.sessions, conversations, sender.wake, clock)
         room = conversations.staff_room
-    inbox = InboxWriter(store.sessions, sqlite_file_engine(settings.database_url))
+    inbox = InboxWriter(store.sessions)
     runtime = ChannelRuntime(
         channels,
         sender,
@@ -173,6 +171,7 @@ async def channels_running(
         inbox,
         room,
         intake,
+        clock,
     )
     app.state.channels = runtime
     stop = asyncio.Event()
@@ -209,7 +208,6 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
             conversations,
             sender.wake,
             poll=WORKER_INTAKE_POLL,
-            one_at_a_time=on_sqlite(store),
         )
         async with jobs_running(settings, store, here=True):
             await asyncio.gather(intake.run_forever(stop), sender.run_forever(stop))
@@ -237,7 +235,9 @@ async def set_telegram_webhook(settings: Settings) -> dict[str, object]:
 
 
 @asynccontextmanager
-async def jobs_running(settings: Settings, store: Store, *, here: bool) -> AsyncIterator[None]:
+async def jobs_running(
+    settings: Settings, store: Store, *, here: bool, clock: Clock = SYSTEM_CLOCK
+) -> AsyncIterator[None]:
     """Run the scheduled jobs in this process while the block runs (when `here`)."""
     if not here:
         yield
@@ -247,7 +247,7 @@ async def jobs_running(settings: Settings, store: Store, *, here: bool) -> Async
     bridge = hamlet_bridge(settings)
     task = asyncio.create_task(
         run_jobs_forever(
-            store.sessions, settings.zone, retention, stop, bridge.run if bridge else None
+            store.sessions, settings.zone, retention, stop, clock, bridge.run if bridge else None
         )
     )
     try:

@@ -13,7 +13,7 @@ from actions.humhub import HumHubError
 from api.commands.common import fail, run, settings_or_exit, with_store
 from api.hamlet import hamlet_bridge
 from api.runtime import Store
-from bot.hamlet import HamletBridge, SyncReport, sync_spaces
+from bot.runtime.hamlet import HamletBridge, SyncReport, sync_spaces
 
 app = typer.Typer(
     help="Hamlet, the city's HumHub: its spaces and their calendars.", no_args_is_help=True

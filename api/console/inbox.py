@@ -65,7 +65,9 @@ async def inbox_stream(request: Request) -> Response:
             user = await session.get(StaffUser, staff_id)
             if user is None or not user.active:
                 return None
-            return await render_inbox(session, user, clock, datetime.now(clock.zone))
+            return await render_inbox(
+                session, user, clock, request.app.state.clock.now().astimezone(clock.zone)
+            )
 
     return live.stream(request, render, event="inbox")
 

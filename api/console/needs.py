@@ -26,8 +26,8 @@ from api.csrf import verify_csrf
 from api.deps import Now, Session
 from api.hamlet import hamlet_bridge
 from api.scope import needs_visible
-from bot.hamlet import remove_post
-from bot.notices import tell_need_status
+from bot.runtime.hamlet import remove_post
+from bot.runtime.notices import tell_need_status
 
 router = APIRouter(prefix="/console/needs", dependencies=[Depends(verify_csrf)])
 BOARD = "/console/needs"
@@ -118,11 +118,7 @@ async def take_off_hamlet(
     if visible is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no need {need_id}")
     try:
-        await remove_post(
-            request.app.state.store.sessions,
-            hamlet_bridge(settings_of(request)),
-            need_id=need_id,
-        )
+        await remove_post(session, hamlet_bridge(settings_of(request)), need_id=need_id)
     except DomainError as exc:
         raise ActionFailed(str(exc), back) from exc
     except HumHubError as exc:  # nothing changed here: it can be tried again

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from actions import hamlet
 from actions.db import SessionFactory, transaction
 from actions.models import Casa, Event, HamletPost, HamletSpace, Need
-from bot.conversation import Conversations
-from bot.hamlet import HamletBridge, post_due_needs, remove_post, sync_spaces
+from bot.runtime.hamlet import HamletBridge, post_due_needs, remove_post, sync_spaces
+from bot.runtime.turns import Conversations
 from nlu.types import NLU
 from tests.conftest import NOW, ROME
 from tests.fakes.humhub import TOKEN, Entry, FakeHumHub
@@ -269,7 +269,8 @@ async def test_a_need_shared_with_consent_is_posted_once_across_a_retry(
         assert need.consent_hamlet and need.reference in message
         assert (post.state, post.post_id, post.attempts) == ("posted", posts[0]["id"], 2)
         assert post.url == posts[0]["content"]["metadata"]["url"]
-    await remove_post(sessions, bridge, need_id=need.id)
+    async with transaction(sessions) as session:
+        await remove_post(session, bridge, need_id=need.id)
     assert humhub.posts(CONTAINER) == []
     async with sessions() as session:
         assert (await session.scalar(select(HamletPost.state))) == "removed"
@@ -304,7 +305,8 @@ async def test_no_post_without_consent_or_once_withheld(
     async with sessions() as session:
         shared = await session.scalar(select(Need).where(Need.consent_hamlet.is_(True)))
         assert shared is not None
-    await remove_post(sessions, bridge_to(humhub), need_id=shared.id)  # withheld before posting
+    async with transaction(sessions) as session:  # withheld before it is posted
+        await remove_post(session, bridge_to(humhub), need_id=shared.id)
     assert await post_due_needs(sessions, bridge_to(humhub), now=NOW + timedelta(hours=1)) == 0
     assert humhub.posts(CONTAINER) == [] and not any(r.method == "POST" for r in humhub.requests)
 

@@ -16,7 +16,7 @@ from actions.models import Event, HamletPost
 from api import deps
 from api.main import create_app
 from api.settings import Settings
-from bot.hamlet import HamletBridge, post_due_needs, sync_spaces
+from bot.runtime.hamlet import HamletBridge, post_due_needs, sync_spaces
 from tests.conftest import NOW, ROME
 from tests.console.conftest import SECRET, add_staff, log_in, post, resident_waiting
 from tests.fakes.humhub import TOKEN, Entry, FakeHumHub

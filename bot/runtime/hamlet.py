@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from actions import hamlet, hamlet_posts
 from actions.db import SessionFactory, transaction
 from actions.errors import DomainError, InvalidTransition
@@ -181,24 +183,19 @@ async def _take_down(
             hamlet_posts.mark_removed(row)
 
 
-async def remove_post(
-    sessions: SessionFactory, bridge: HamletBridge | None, *, need_id: int
-) -> None:
-    """Staff take a need's post off Hamlet (DELETE), or keep a waiting one from going."""
-    async with transaction(sessions) as session:
-        post = await hamlet_posts.post_of_need(session, need_id=need_id)
-        if post.state == "pending":
-            await hamlet_posts.withhold(session, need_id=need_id)
-            return
-        if post.state != "posted" or post.post_id is None:
-            raise InvalidTransition(f"the post of need {need_id} is {post.state}")
-        if bridge is None:
-            raise DomainError("Hamlet is not configured (PORTINERIA_HAMLET_URL, _TOKEN)")
-        post_id, hamlet_id = post.id, post.post_id
-    # Marked removed only once Hamlet deleted it: a failure leaves it posted, to try again.
+async def remove_post(session: AsyncSession, bridge: HamletBridge | None, *, need_id: int) -> None:
+    """Staff take a need's post off Hamlet (DELETE), or keep a waiting one from going.
+
+    Marked removed only once Hamlet deleted it: a failure (HumHubError) changes nothing here.
+    """
+    post = await hamlet_posts.post_of_need(session, need_id=need_id)
+    if post.state == "pending":
+        await hamlet_posts.withhold(session, need_id=need_id)
+        return
+    if post.state != "posted" or post.post_id is None:
+        raise InvalidTransition(f"the post of need {need_id} is {post.state}")
+    if bridge is None:
+        raise DomainError("Hamlet is not configured (PORTINERIA_HAMLET_URL, _TOKEN)")
     async with bridge.client() as client:
-        await client.delete_post(hamlet_id)
-    async with transaction(sessions) as session:
-        row = await session.get(HamletPost, post_id)
-        if row is not None and row.state == "posted":
-            hamlet_posts.mark_removed(row)
+        await client.delete_post(post.post_id)
+    hamlet_posts.mark_removed(post)

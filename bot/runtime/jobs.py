@@ -6,18 +6,19 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import arrivals, broadcasts, residents
+from actions.clock import SYSTEM_CLOCK, Clock
 from actions.db import SessionFactory, transaction
 from actions.errors import InvalidTransition
-from bot.notices import send_reminders
+from bot.runtime.notices import send_reminders
 
 log = logging.getLogger(__name__)
-# The Hamlet bridge's step (bot/hamlet.py): it syncs the spaces that are due, and posts needs.
+# The Hamlet step (bot/runtime/hamlet.py): sync the spaces that are due, post the needs.
 HamletStep = Callable[[SessionFactory, datetime], Awaitable[None]]
 INTERVAL_SECONDS = 30
 # Reminders go out in daytime only: a message at 3 a.m. frightens an elderly resident.
@@ -58,13 +59,14 @@ async def run_jobs_forever(
     zone: ZoneInfo,
     retention: timedelta,
     stop: asyncio.Event,
+    clock: Clock = SYSTEM_CLOCK,
     hamlet: HamletStep | None = None,
 ) -> None:
     """Run the jobs every half minute until `stop` is set; a failing round is retried."""
     while not stop.is_set():
         try:
             await run_due_jobs(
-                sessions, now=datetime.now(UTC), zone=zone, retention=retention, hamlet=hamlet
+                sessions, now=clock.now(), zone=zone, retention=retention, hamlet=hamlet
             )
         except (SQLAlchemyError, OSError):
             log.exception("scheduled jobs failed; retrying")
