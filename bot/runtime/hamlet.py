@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,13 +33,7 @@ class SyncReport:
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON object."""
-        return {
-            "spaces": self.spaces,
-            "created": self.created,
-            "updated": self.updated,
-            "removed": self.removed,
-            "errors": self.errors,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
