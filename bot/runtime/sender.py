@@ -42,7 +42,7 @@ MAX_AGE = timedelta(hours=24)  # a reply a day late helps nobody
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Attempt:
     """What became of one attempt, to be written to its row."""
 
     status: str  # pending (again) | sent | failed | skipped
@@ -104,7 +104,7 @@ class Sender:
         await asyncio.gather(*sending)
         if upcoming is not None:  # claimed for nothing: put back at once, not after the lease
             for delivery in await upcoming:
-                await self._finish(delivery, Outcome("pending"))
+                await self._finish(delivery, Attempt("pending"))
 
     def _pause_left(self, name: str) -> float:
         """Seconds the provider asked this channel to wait (a 429), else the poll interval."""
@@ -155,7 +155,7 @@ class Sender:
             # no round trips but the UPDATE while the budget counts the message.
             await marking.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             for delivery, step in zip(claimed, ready, strict=True):
-                if isinstance(step, Outcome):
+                if isinstance(step, Attempt):
                     task = asyncio.create_task(self._finish(delivery, step))
                 else:
                     grant = await self._safely(delivery, self._pace(delivery))
@@ -169,25 +169,25 @@ class Sender:
                 sending.add(task)
                 task.add_done_callback(sending.discard)
 
-    async def _safely(self, delivery: Delivery, step: Awaitable[T]) -> T | Outcome:
+    async def _safely(self, delivery: Delivery, step: Awaitable[T]) -> T | Attempt:
         """A bug in one delivery must not stop the others: it fails, and is logged."""
         try:
             return await step
         except Exception as exc:
             log.exception("outbox: delivery %s failed unexpectedly", delivery.id)
-            return Outcome("failed", f"internal error: {type(exc).__name__}")
+            return Attempt("failed", f"internal error: {type(exc).__name__}")
 
     async def _prepare(
         self, channel: Channel, delivery: Delivery, target: outbox_claims.Target
-    ) -> Rendered | Outcome:
+    ) -> Rendered | Attempt:
         """The message as the channel sends it, or why it is not sent."""
         now = self.clock.now()
         if target.unreachable:
-            return Outcome("skipped", "recipient unreachable")
+            return Attempt("skipped", "recipient unreachable")
         # After STOP nothing goes to an SMS number (the carrier would refuse: 21610); on the
         # other channels a direct answer to what the resident just wrote still goes.
         if target.opted_out and (delivery.channel == "sms" or delivery.kind != "reply"):
-            return Outcome("skipped", "recipient opted out")
+            return Attempt("skipped", "recipient opted out")
         window = channel.free_form_window
         last = target.last_inbound_at
         in_window = window is None or (last is not None and now - last <= window)
@@ -196,24 +196,24 @@ class Sender:
                 delivery.payload, rtl=target.language in RTL_LANGUAGES, in_window=in_window
             )
         except OutsideWindow as exc:
-            return Outcome("skipped", str(exc))
+            return Attempt("skipped", str(exc))
 
-    async def _pace(self, delivery: Delivery) -> Grant | Outcome:
+    async def _pace(self, delivery: Delivery) -> Grant | Attempt:
         """Wait for the bot-wide budget (briefly); a busy chat puts the row back instead."""
         while True:
             paused = self._paused.get(delivery.channel, 0.0) - self.clock.monotonic()
             if paused > 0:
-                return Outcome("pending", "provider asked to slow down", retry_in=paused)
+                return Attempt("pending", "provider asked to slow down", retry_in=paused)
             try:
                 grant = await self.budget.take(delivery.channel, delivery.address)
             except BudgetUnavailable:
                 # Sending unpaced risks a flood ban; a few seconds' wait risks nothing.
                 log.warning("outbox: the rate budget (Redis) is unreachable; waiting")
-                return Outcome("pending", "rate budget unavailable", retry_in=5.0)
+                return Attempt("pending", "rate budget unavailable", retry_in=5.0)
             if grant.go:
                 return grant
             if not grant.whole_channel or grant.wait > MAX_PACE_WAIT:
-                return Outcome("pending", None, retry_in=grant.wait)
+                return Attempt("pending", None, retry_in=grant.wait)
             await self.clock.sleep(grant.wait)
 
     async def _hand_over(
@@ -226,7 +226,7 @@ class Sender:
             await self.budget.answered(grant)
         await self._finish(delivery, outcome)
 
-    async def _finish(self, delivery: Delivery, outcome: Outcome) -> None:
+    async def _finish(self, delivery: Delivery, outcome: Attempt) -> None:
         async with transaction(self.sessions) as session:
             await self._record(session, delivery, outcome)
         # Ids and the outcome only: the address, the text and the provider's words (which may
@@ -247,25 +247,25 @@ class Sender:
             },
         )
 
-    async def _send(self, channel: Channel, delivery: Delivery, rendered: Rendered) -> Outcome:
+    async def _send(self, channel: Channel, delivery: Delivery, rendered: Rendered) -> Attempt:
         try:
             sent = await channel.send(delivery.address, rendered)
         except Throttled as exc:
             self._paused[delivery.channel] = self.clock.monotonic() + exc.retry_after
-            return Outcome("pending", str(exc), tried=True, retry_in=exc.retry_after)
+            return Attempt("pending", str(exc), tried=True, retry_in=exc.retry_after)
         except RecipientUnreachable as exc:
-            return Outcome("failed", str(exc), tried=True, unreachable=exc)
+            return Attempt("failed", str(exc), tried=True, unreachable=exc)
         except Rejected as exc:
-            return Outcome("failed", str(exc), tried=True)
+            return Attempt("failed", str(exc), tried=True)
         except SendError as exc:  # ConnectionFailed, Misconfigured: try again later
             if isinstance(exc, Misconfigured):
                 log.error("outbox: %s is misconfigured: %s", delivery.channel, exc)
             if delivery.attempts + 1 >= MAX_ATTEMPTS:
-                return Outcome("failed", f"gave up: {exc}", tried=True)
-            return Outcome("pending", str(exc), tried=True, retry_in=backoff(delivery.attempts + 1))
-        return Outcome("sent", tried=True, sent=(sent.provider_message_id, sent.segments))
+                return Attempt("failed", f"gave up: {exc}", tried=True)
+            return Attempt("pending", str(exc), tried=True, retry_in=backoff(delivery.attempts + 1))
+        return Attempt("sent", tried=True, sent=(sent.provider_message_id, sent.segments))
 
-    async def _record(self, session: AsyncSession, delivery: Delivery, outcome: Outcome) -> None:
+    async def _record(self, session: AsyncSession, delivery: Delivery, outcome: Attempt) -> None:
         now = self.clock.now()
         values: dict[str, object] = {
             "status": outcome.status,

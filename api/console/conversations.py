@@ -1,4 +1,4 @@
-"""The handoff inbox: who is waiting for a person, live over server-sent events."""
+"""The console's conversations page (/console/inbox): who is waiting for a person, live (SSE)."""
 
 from __future__ import annotations
 
