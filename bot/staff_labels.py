@@ -34,6 +34,12 @@ LABELS: dict[str, dict[str, str]] = {
         "music": "Musica",
         "other": "Altro",
     },
+    "hamlet": {
+        "pending": "in attesa di pubblicazione",
+        "posted": "pubblicata",
+        "withheld": "non pubblicata",
+        "removed": "tolta",
+    },
     "channel": {"telegram": "Telegram", "whatsapp": "WhatsApp", "sms": "SMS", "console": "Prova"},
     "delivery": {
         "pending": "In coda",

@@ -81,6 +81,8 @@ async def edit_event(
     """The form of an existing event."""
     event = await _found(schedule.event_by_id(session, event_id=event_id))
     ensure_casa_visible(event.casa_id, user)
+    with failing_back(EVENTS):
+        schedule.ensure_editable(event)
     clock = clock_of(request)
     values = {
         "casa_id": event.casa_id,
