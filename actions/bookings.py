@@ -36,9 +36,14 @@ async def free_slots(
 
 
 async def book_seat(
-    session: AsyncSession, *, resident_id: int, slot_id: int, now: datetime
+    session: AsyncSession,
+    *,
+    resident_id: int,
+    slot_id: int,
+    now: datetime,
+    for_whom: str | None = None,
 ) -> Booking:
-    """Take one seat; SlotFull when the last one went to someone else first."""
+    """Take one seat (for the resident or `for_whom`); SlotFull when the last one went first."""
     held = await session.scalar(
         select(Booking.id).where(
             Booking.slot_id == slot_id,
@@ -71,6 +76,7 @@ async def book_seat(
         resident_id=resident_id,
         status="confirmed",
         created_at=now,
+        for_whom=for_whom,
     )
     session.add(booking)
     await session.flush()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.context import TurnContext
 from bot.flows import FLOWS
 from bot.flows.base import Turn
 from bot.flows.menu import MENU_KEYS
-from bot.keywords import command_of, digit_of
+from bot.keywords import NO, YES, command_of, digit_of
 from bot.messages import Inbound, Reply
+from bot.options import match_option
 from bot.state import ConversationState
 from nlu.types import FALLBACK_INTENT, Intent, NLUUnavailable, Parse
 
@@ -43,8 +45,36 @@ async def handle_turn(inbound: Inbound, state: ConversationState, ctx: TurnConte
         if flow.accepts(turn):
             replies = await flow.handle(turn, ctx)
             break
+    _remember_labels(state, replies)
     state.last_turn_at = ctx.now.isoformat()
     return TurnResult(replies, state, turn.parse.intent.name if turn.parse else None)
+
+
+def _match_words(turn: Turn, ctx: TurnContext) -> None:
+    """A list answered in words: "ospizio", "la terza", "mercoledì alle 10", "sì grazie"."""
+    state = turn.state
+    if turn.command is not None and turn.command not in (YES, NO):
+        return
+    times = [datetime.fromisoformat(t) for t in state.times]
+    found = match_option(
+        turn.text,
+        state.offered,
+        state.labels,
+        times=times,
+        now=ctx.now.astimezone(ctx.zone),
+        in_form=state.step is not None,
+    )
+    if found.index is not None:
+        turn.choice = state.offered[found.index]
+    turn.ambiguous = found.candidates
+
+
+def _remember_labels(state: ConversationState, replies: list[Reply]) -> None:
+    # the last reply's options are the list on screen: keep their words for the next answer
+    options = replies[-1].options if replies else ()
+    state.labels = list(options) if len(options) == len(state.offered) else []
+    if len(state.times) != len(state.offered):
+        state.times = []
 
 
 def _read(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> Turn:
@@ -59,9 +89,16 @@ def _read(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> Turn:
     if number is not None and 1 <= number <= len(offered):
         choice = offered[number - 1]
     turn = Turn(
-        inbound=inbound, state=state, text=text, command=command, choice=choice, number=number,
+        inbound=inbound,
+        state=state,
+        text=text,
+        command=command,
+        choice=choice,
+        number=number,
         held=ctx.held,
     )
+    if choice is None and number is None and state.offered and text and not ctx.held:
+        _match_words(turn, ctx)
     # Inside a form the answer is free text for the form; elsewhere, ask the NLU.
     if command is None and number is None and text and not state.step and not ctx.held:
         try:

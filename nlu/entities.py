@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from nlu.dates import find_date
 from nlu.gazetteer import PlaceMatcher
 from nlu.normalize import align_fold
 from nlu.types import Entity, Gazetteer
-from nlu.vocabulary import LANGUAGE_NAMES, NEED_WORDS, pattern
+from nlu.vocabulary import LANGUAGE_NAMES, NEED_WORDS, PERSON_PATTERNS, pattern
 
 _NEEDS = [(category, pattern(words)) for category, words in NEED_WORDS.items()]
 _LANGUAGES = [(code, pattern(names)) for code, names in LANGUAGE_NAMES.items()]
+# folded as the text is: "моєї" is written "моєі" there
+_PERSONS = [re.compile(align_fold(p).replace("(?p<", "(?P<")) for p in PERSON_PATTERNS]
 
 
 class EntityExtractor:
@@ -34,6 +37,7 @@ class EntityExtractor:
         folded = align_fold(text)
         found.extend(_first("need_category", _NEEDS, folded))
         found.extend(_first("language", _LANGUAGES, folded))
+        found.extend(_person(text, folded))
         return tuple(sorted(found, key=lambda e: (e.start, e.entity)))
 
 
@@ -44,3 +48,12 @@ def _first(name: str, table: list, folded: str) -> list[Entity]:
         return []
     start, end, value = min(hits)
     return [Entity(name, value, start, end)]
+
+
+def _person(text: str, folded: str) -> list[Entity]:
+    # matched on the folded text, kept in the resident's spelling ("mia moglie", "لزوجتي")
+    for regex in _PERSONS:
+        if found := regex.search(folded):
+            start, end = found.span("who")
+            return [Entity("person", text[start:end], start, end)]
+    return []

@@ -23,6 +23,8 @@ class Turn:
     number: int | None = None  # the number written, even when it picked nothing
     parse: Parse | None = None
     held: bool = False  # a person holds the conversation
+    # the options the words fitted equally well ("Ospizio o Orologio?"): positions in offered
+    ambiguous: tuple[int, ...] = ()
 
     @property
     def intent(self) -> str | None:
