@@ -10,11 +10,11 @@ from bot.context import TurnContext
 from bot.flows import FLOWS
 from bot.flows.base import Turn
 from bot.flows.menu import MENU_KEYS
-from bot.keywords import NO, YES, command_of, digit_of
+from bot.keywords import MENU, NO, START, YES, command_of, digit_of
 from bot.messages import Inbound, Reply
 from bot.options import match_option
 from bot.state import ConversationState
-from nlu.types import FALLBACK_INTENT, Intent, NLUUnavailable, Parse
+from nlu.types import FALLBACK_INTENT, LANGUAGES, Intent, NLUUnavailable, Parse
 
 # A conversation left for this long starts again from the menu: the resident has
 # forgotten the half-finished question, and so should the bot.
@@ -36,15 +36,21 @@ class TurnResult:
 async def handle_turn(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> TurnResult:
     """Route one message to the first flow that accepts it and collect its replies."""
     state = copy.deepcopy(state)
+    first = state.last_turn_at is None and ctx.resident.created_at == ctx.now
     idle = state.idle_since(ctx.now)
     if idle is not None and idle > IDLE_RESET_SECONDS:
         state = ConversationState()
     turn = _read(inbound, state, ctx)
+    turn.first = first
+    if first and turn.command == START:
+        turn.command = MENU  # /start from a new resident: a welcome, not "welcome back"
     replies: list[Reply] = []
     for flow in FLOWS:
         if flow.accepts(turn):
             replies = await flow.handle(turn, ctx)
             break
+    if first and not ctx.held:
+        replies = [welcome(ctx), *replies]
     _remember_labels(state, replies)
     state.last_turn_at = ctx.now.isoformat()
     return TurnResult(replies, state, turn.parse.intent.name if turn.parse else None)
@@ -112,4 +118,24 @@ def _read(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> Turn:
         if turn.parse.language and understood and not ctx.resident.language_confirmed:
             ctx.use_language(turn.parse.language)
             ctx.resident.language_confirmed = True
+    _use_hint(inbound, ctx)
     return turn
+
+
+def _use_hint(inbound: Inbound, ctx: TurnContext) -> None:
+    """Telegram's language_code, until the resident's own words tell the language."""
+    hint = (inbound.language_hint or "").split("-")[0].casefold()
+    if hint in LANGUAGES and not ctx.resident.language_confirmed and hint != ctx.language:
+        ctx.use_language(hint)
+
+
+def welcome(ctx: TurnContext) -> Reply:
+    """The first words to a new resident: what the bot does."""
+    _ = ctx.gettext
+    return Reply(
+        _(
+            "Le do il benvenuto! Sono Portineria, lo sportello delle Case di Quartiere. "
+            "Qui può trovare eventi e orari, prenotare aiuto per lo SPID, "
+            "segnalare un bisogno o parlare con una persona. Scriva pure con parole sue."
+        )
+    )

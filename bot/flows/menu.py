@@ -62,7 +62,7 @@ class MenuFlow:
         _ = ctx.gettext
         turn.state.misunderstood = 0
         intro = None
-        if turn.intent == "greet":
+        if turn.intent == "greet" and not turn.first:  # a new resident has the welcome
             intro = _("Buongiorno! Sono Portineria, lo sportello delle Case di Quartiere.")
         return [main_menu(ctx, turn.state, intro)]
 

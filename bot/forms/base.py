@@ -30,6 +30,8 @@ class Step:
     name: str
     ask: Ask
     take: Take  # the value to keep, or Retry(reason)
+    # whether the step is asked at all, given the answers so far (e.g. a new slot only to move)
+    needed: Callable[[dict[str, Any]], bool] = lambda answers: True
 
 
 class Form:
@@ -66,7 +68,8 @@ class Form:
 
     async def proceed(self, turn: Turn, ctx: TurnContext, intro: str = "") -> list[Reply]:
         """Ask the first step without an answer, or submit when all are answered."""
-        missing = next((s for s in self.steps if s.name not in turn.state.slots), None)
+        answers = turn.state.slots
+        missing = next((s for s in self.steps if s.name not in answers and s.needed(answers)), None)
         if missing is None:
             return await self.submit(turn, ctx)
         return [await self.ask(turn, ctx, missing.name, intro)]
@@ -76,9 +79,15 @@ class Form:
         turn.state.step = name
         turn.state.offered = []
         reply = await self._step(name).ask(turn, ctx)  # type: ignore[union-attr]
-        if not intro:
+        if turn.state.flow != self.name:  # the ask left the form (e.g. to the menu)
             return reply
-        return Reply(intro.rstrip("\n") + "\n" + reply.text, reply.options)
+        back = ctx.gettext("Scriva indietro per la domanda prima, 0 per il menu.")
+        lines = [intro.rstrip("\n")] if intro else []
+        lines.append(reply.text)
+        # a list inside a form says the way back (once, also when one ask asked another)
+        if reply.options and not reply.text.endswith(back):
+            lines.append(back)
+        return Reply("\n".join(lines), reply.options)
 
     async def back(self, turn: Turn, ctx: TurnContext) -> list[Reply]:
         """ "indietro": forget the answer before the current step and ask that one again."""

@@ -95,9 +95,8 @@ class NeedForm(Form):
         understood = _("Ho capito: {what}, {where}.").format(
             what=_(CATEGORY_LABELS[turn.state.slots["category"]]), where=self._where(turn, ctx)
         )
-        change = _("Per cambiare scriva indietro.")
         question = _("Possiamo chiamarla o scriverle per questo?")
-        return Reply(f"{understood}\n{change}\n{question}", (_("Sì"), _("No")))
+        return Reply(f"{understood}\n{question}", (_("Sì"), _("No")))
 
     def _where(self, turn: Turn, ctx: TurnContext) -> str:
         place = turn.state.slots.get("place") or {}
