@@ -22,6 +22,11 @@ IDLE_RESET_SECONDS = 4 * 3600
 # What the NLU reads of a message: a request is said in its first sentences, and the
 # NLU's time grows with the text (about 10 ms at 500 characters, 130 ms at 4,000).
 NLU_HEAD = 500
+# Words in a list that pick no option but are plainly a new request ("quando è il mio
+# appuntamento?" while times are listed) leave the list: no dead end.
+LEAVE_WORDS = 3
+LEAVE_CONFIDENCE = 0.8
+STAY_INTENTS = frozenset({FALLBACK_INTENT, "affirm", "deny", "greet", "thank", "help"})
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,8 @@ def _read(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> Turn:
     )
     if choice is None and number is None and state.offered and text and not ctx.held:
         _match_words(turn, ctx)
+    if _leaves_the_list(turn, ctx):
+        state.finish()  # a new request in words: the list is left, the request answered
     # Inside a form the answer is free text for the form; elsewhere, ask the NLU.
     if command is None and number is None and text and not state.step and not ctx.held:
         try:
@@ -120,6 +127,22 @@ def _read(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> Turn:
             ctx.resident.language_confirmed = True
     _use_hint(inbound, ctx)
     return turn
+
+
+def _leaves_the_list(turn: Turn, ctx: TurnContext) -> bool:
+    """True when words that pick nothing from a list are plainly another request."""
+    state = turn.state
+    if not state.step or not state.offered or turn.choice or turn.ambiguous or ctx.held:
+        return False
+    if turn.command is not None or turn.number is not None:
+        return False
+    if len(turn.text.split()) < LEAVE_WORDS:
+        return False
+    try:
+        parse = ctx.nlu.parse(turn.text[:NLU_HEAD], now=ctx.now)
+    except NLUUnavailable:
+        return False
+    return parse.intent.name not in STAY_INTENTS and parse.intent.confidence >= LEAVE_CONFIDENCE
 
 
 def _use_hint(inbound: Inbound, ctx: TurnContext) -> None:

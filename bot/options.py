@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from rapidfuzz import fuzz
 
@@ -378,7 +378,7 @@ def by_time(text: str, times: Sequence[datetime | None], now: datetime) -> Match
         if moment is None:
             continue
         at = moment.astimezone(now.tzinfo)
-        if day is not None and at.date() != day.value.date():
+        if day is not None and at.date() not in _days(day.value.date(), now):
             continue
         if clock is not None and (at.hour, at.minute) != _clock_of(clock):
             continue
@@ -388,6 +388,11 @@ def by_time(text: str, times: Sequence[datetime | None], now: datetime) -> Match
     if len(fits) == 1:
         return Match(fits[0])
     return Match(candidates=tuple(fits)) if fits else Match()
+
+
+def _days(said: date, now: datetime) -> tuple[date, ...]:
+    # "lunedì" said on a Monday is today for the NLU, but a slot list means the next one too
+    return (said, said + timedelta(days=7)) if said == now.date() else (said,)
 
 
 def _plain(text: str) -> str:
@@ -432,9 +437,8 @@ def match_option(
     if not in_form:
         return Match()
     if times and now is not None:
-        found = by_time(text, times, now)
-        if found.index is not None or found.candidates:
-            return found
+        # a slot's label is its day and time: the words are read as a day and time only
+        return by_time(text, times, now)
     if len(labels) == len(keys):
         return by_name(text, labels)
     return Match()

@@ -11,7 +11,7 @@ from bot.context import TurnContext
 from bot.flows.base import Turn
 from bot.flows.menu import main_menu, offer
 from bot.forms.base import Form, Step
-from bot.forms.takes import pick, yes_or_no
+from bot.forms.takes import pick, pick_slot, yes_or_no
 from bot.messages import Reply
 from bot.options import by_time
 
@@ -27,7 +27,7 @@ class BookingForm(Form):
     def __init__(self) -> None:
         self.steps = (
             Step("casa_id", self._ask_casa, pick("casa")),
-            Step("slot_id", self._ask_slot, pick("slot")),
+            Step("slot_id", self._ask_slot, pick_slot()),
             Step("confirm", self._confirm, yes_or_no),
         )
 

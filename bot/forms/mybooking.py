@@ -12,7 +12,7 @@ from bot.flows.base import Turn
 from bot.flows.menu import main_menu, offer
 from bot.forms.base import Form, Step
 from bot.forms.booking import SHOWN, booking_card
-from bot.forms.takes import pick, pick_key, yes_or_no
+from bot.forms.takes import pick_key, pick_slot, yes_or_no
 from bot.messages import Reply
 from nlu.normalize import fold
 
@@ -77,7 +77,7 @@ class MyBookingForm(Form):
         self.steps = (
             Step("code", self._ask_booking, pick_key("booking")),
             Step("action", self._ask_action, pick_key("do")),
-            Step("slot_id", self._ask_slot, pick("slot"), lambda a: a.get("action") == "move"),
+            Step("slot_id", self._ask_slot, pick_slot(), lambda a: a.get("action") == "move"),
             Step("confirm", self._confirm, yes_or_no),
         )
 

@@ -9,6 +9,7 @@ from bot.context import TurnContext
 from bot.flows.base import Turn
 from bot.forms.base import Retry
 from bot.keywords import NO, YES
+from nlu.dates import find_date
 
 
 def not_in_list(ctx: TurnContext) -> Retry:
@@ -34,6 +35,24 @@ def pick(kind: str) -> Callable[[Turn, TurnContext], Awaitable[Any]]:
         if turn.choice is None or not turn.choice.startswith(f"{kind}:"):
             return not_in_list(ctx)
         return int(turn.choice.removeprefix(f"{kind}:"))
+
+    return take
+
+
+def pick_slot() -> Callable[[Turn, TurnContext], Awaitable[Any]]:
+    """A take for a list of slots: a day or time with no slot listed says so."""
+    by_id = pick("slot")
+
+    async def take(turn: Turn, ctx: TurnContext) -> int | Retry:
+        value = await by_id(turn, ctx)
+        now = ctx.now.astimezone(ctx.zone)
+        if (
+            isinstance(value, Retry)
+            and turn.number is None
+            and find_date(turn.text, now=now, language=None) is not None
+        ):
+            return Retry(ctx.gettext("In quel giorno non ci sono posti liberi."))
+        return value
 
     return take
 
