@@ -12,6 +12,9 @@ from nlu.types import Entity, Gazetteer
 from nlu.vocabulary import LANGUAGE_NAMES, NEED_WORDS, PERSON_PATTERNS, pattern
 
 _NEEDS = [(category, pattern(words)) for category, words in NEED_WORDS.items()]
+# "she is alone and cannot do her shopping" is shopping: company only when nothing else fits
+_NEEDS_CONCRETE = [(category, regex) for category, regex in _NEEDS if category != "company"]
+_COMPANY = [(category, regex) for category, regex in _NEEDS if category == "company"]
 _LANGUAGES = [(code, pattern(names)) for code, names in LANGUAGE_NAMES.items()]
 # folded as the text is: "моєї" is written "моєі" there
 _PERSONS = [re.compile(align_fold(p).replace("(?p<", "(?P<")) for p in PERSON_PATTERNS]
@@ -35,7 +38,10 @@ class EntityExtractor:
             for place in self._places.find(text)
         )
         folded = align_fold(text)
-        found.extend(_first("need_category", _NEEDS, folded))
+        found.extend(
+            _first("need_category", _NEEDS_CONCRETE, folded)
+            or _first("need_category", _COMPANY, folded)
+        )
         found.extend(_first("language", _LANGUAGES, folded))
         found.extend(_person(text, folded))
         return tuple(sorted(found, key=lambda e: (e.start, e.entity)))

@@ -10,10 +10,11 @@ from actions.models import Booking, Casa, SpidSlot
 from bot.context import TurnContext
 from bot.flows.base import Turn
 from bot.flows.menu import main_menu, offer
-from bot.forms.base import Form, Step
+from bot.forms.base import Form, Retry, Step
 from bot.forms.takes import pick, pick_slot, yes_or_no
 from bot.messages import Reply
 from bot.options import by_time
+from nlu.types import NLUUnavailable
 
 NAME = "spid"
 SHOWN = 5  # slots listed at once: more is too long for an SMS
@@ -26,7 +27,7 @@ class BookingForm(Form):
 
     def __init__(self) -> None:
         self.steps = (
-            Step("casa_id", self._ask_casa, pick("casa")),
+            Step("casa_id", self._ask_casa, self._take_casa),
             Step("slot_id", self._ask_slot, pick_slot()),
             Step("confirm", self._confirm, yes_or_no),
         )
@@ -38,13 +39,8 @@ class BookingForm(Form):
             answers["for_whom"] = str(who)[:80]
         if turn.entity("date") is not None:
             answers["asked_when"] = turn.text  # narrows the slots once they are listed
-        if place := turn.entity("neighbourhood"):
-            casa = next(
-                (c for c in await places.list_case(ctx.session) if place in (c.quartiere, c.name)),
-                None,
-            )
-            if casa is not None:
-                answers["casa_id"] = casa.id
+        if (place := turn.entity("neighbourhood")) and (casa := await self._casa_in(ctx, place)):
+            answers["casa_id"] = casa.id
 
     def bring(self, ctx: TurnContext) -> Reply:
         """What to bring to a SPID session."""
@@ -65,6 +61,22 @@ class BookingForm(Form):
         offer(turn.state, [f"casa:{c.id}" for c in case])
         question = _("In quale Casa di Quartiere? Scriva il numero.")
         return Reply(question, tuple(c.name for c in case))
+
+    async def _take_casa(self, turn: Turn, ctx: TurnContext) -> int | Retry:
+        """The Casa picked, or named as the gazetteer knows it ("سانتا كروتشي", "Санта Кроче")."""
+        picked = await pick("casa")(turn, ctx)
+        if not isinstance(picked, Retry) or turn.number is not None:
+            return picked
+        try:
+            named = ctx.nlu.parse(turn.text[:200], now=ctx.now).entity("neighbourhood")
+        except NLUUnavailable:
+            return picked
+        casa = await self._casa_in(ctx, named)
+        return casa.id if casa is not None else picked
+
+    async def _casa_in(self, ctx: TurnContext, place: object) -> Casa | None:
+        case = await places.list_case(ctx.session)
+        return next((c for c in case if place in (c.quartiere, c.name)), None)
 
     async def _ask_slot(self, turn: Turn, ctx: TurnContext) -> Reply:
         _ = ctx.gettext

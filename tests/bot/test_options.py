@@ -52,8 +52,20 @@ def test_nothing_matches_nonsense_or_a_long_message_outside_a_form() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["si grazie", "sì grazie", "va bene", "ok", "certo", "yes please", "так", "نعم", "好的",
-     "da", "po", "Sì, confermo"],
+    [
+        "si grazie",
+        "sì grazie",
+        "va bene",
+        "ok",
+        "certo",
+        "yes please",
+        "так",
+        "نعم",
+        "好的",
+        "da",
+        "po",
+        "Sì, confermo",
+    ],
 )
 def test_yes_variants(text: str) -> None:
     assert yes_or_no(text) is True
