@@ -26,6 +26,8 @@ NLU_HEAD = 500
 # appuntamento?" while times are listed) leave the list: no dead end.
 LEAVE_WORDS = 3
 LEAVE_CONFIDENCE = 0.8
+# Danger gets 112 first and nothing before it; a held conversation only relays.
+NO_WELCOME = frozenset({"emergency", "held"})
 STAY_INTENTS = frozenset({FALLBACK_INTENT, "affirm", "deny", "greet", "thank", "help"})
 
 
@@ -54,8 +56,10 @@ async def handle_turn(inbound: Inbound, state: ConversationState, ctx: TurnConte
         if flow.accepts(turn):
             replies = await flow.handle(turn, ctx)
             break
-    if first and not ctx.held:
-        replies = [welcome(ctx), *replies]
+    if first and replies and flow.name not in NO_WELCOME:
+        # one message, not two: the welcome heads the first answer
+        head = replies[0]
+        replies[0] = Reply(f"{welcome(ctx)}\n{head.text}", head.options, head.attachment)
     _remember_labels(state, replies)
     state.last_turn_at = ctx.now.isoformat()
     return TurnResult(replies, state, turn.parse.intent.name if turn.parse else None)
@@ -152,13 +156,11 @@ def _use_hint(inbound: Inbound, ctx: TurnContext) -> None:
         ctx.use_language(hint)
 
 
-def welcome(ctx: TurnContext) -> Reply:
+def welcome(ctx: TurnContext) -> str:
     """The first words to a new resident: what the bot does."""
     _ = ctx.gettext
-    return Reply(
-        _(
-            "Le do il benvenuto! Sono Portineria, lo sportello delle Case di Quartiere. "
-            "Qui può trovare eventi e orari, prenotare aiuto per lo SPID, "
-            "segnalare un bisogno o parlare con una persona. Scriva pure con parole sue."
-        )
+    return _(
+        "Le do il benvenuto! Sono Portineria, lo sportello delle Case di Quartiere. "
+        "Qui può trovare eventi e orari, prenotare aiuto per lo SPID, "
+        "segnalare un bisogno o parlare con una persona. Scriva pure con parole sue."
     )
