@@ -160,7 +160,7 @@ def welcome(ctx: TurnContext) -> str:
     """The first words to a new resident: what the bot does."""
     _ = ctx.gettext
     return _(
-        "Le do il benvenuto! Sono Portineria, lo sportello delle Case di Quartiere. "
+        "Buongiorno e benvenuti! Sono Portineria, lo sportello delle Case di Quartiere. "
         "Qui può trovare eventi e orari, prenotare aiuto per lo SPID, "
         "segnalare un bisogno o parlare con una persona. Scriva pure con parole sue."
     )
