@@ -14,14 +14,11 @@ from bot.keywords import MENU, NO, START, YES, command_of, digit_of
 from bot.messages import Inbound, Reply
 from bot.options import match_option
 from bot.state import ConversationState
-from nlu.types import FALLBACK_INTENT, LANGUAGES, Intent, NLUUnavailable, Parse
+from nlu.types import FALLBACK_INTENT, LANGUAGES, READ_CHARS, Intent, NLUUnavailable, Parse
 
 # A conversation left for this long starts again from the menu: the resident has
 # forgotten the half-finished question, and so should the bot.
 IDLE_RESET_SECONDS = 4 * 3600
-# What the NLU reads of a message: a request is said in its first sentences, and the
-# NLU's time grows with the text (about 10 ms at 500 characters, 130 ms at 4,000).
-NLU_HEAD = 500
 # Words in a list that pick no option but are plainly a new request ("quando è il mio
 # appuntamento?" while times are listed) leave the list: no dead end.
 LEAVE_WORDS = 3
@@ -119,7 +116,7 @@ def _read(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> Turn:
     # Inside a form the answer is free text for the form; elsewhere, ask the NLU.
     if command is None and number is None and text and not state.step and not ctx.held:
         try:
-            turn.parse = ctx.nlu.parse(text[:NLU_HEAD], now=ctx.now)
+            turn.parse = ctx.nlu.parse(text[:READ_CHARS], now=ctx.now)
         except NLUUnavailable:
             # Digits and commands still work; free text gets the menu until the NLU is back.
             turn.parse = Parse(text, Intent(FALLBACK_INTENT, 1.0))
@@ -143,7 +140,7 @@ def _leaves_the_list(turn: Turn, ctx: TurnContext) -> bool:
     if len(turn.text.split()) < LEAVE_WORDS:
         return False
     try:
-        parse = ctx.nlu.parse(turn.text[:NLU_HEAD], now=ctx.now)
+        parse = ctx.nlu.parse(turn.text[:READ_CHARS], now=ctx.now)
     except NLUUnavailable:
         return False
     return parse.intent.name not in STAY_INTENTS and parse.intent.confidence >= LEAVE_CONFIDENCE

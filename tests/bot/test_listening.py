@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from actions.db import SessionFactory
 from actions.models import Booking, Need
-from bot.conversation import Conversations
+from bot.runtime.turns import Conversations
 from nlu.types import NLU
 from tests.conftest import NOW, ROME
 from tests.support.chat import Resident
