@@ -12,6 +12,8 @@ from bot.flows.base import Turn
 from bot.flows.menu import main_menu, offer
 from bot.keywords import MORE
 from bot.messages import Reply
+from nlu.normalize import align_fold
+from nlu.vocabulary import pattern
 
 NAME = "events"
 PAGE = 3
@@ -19,7 +21,7 @@ PAGE = 3
 TOPIC_WORDS = {
     "digital": (
         "computer",
-        "digital",
+        "digital*",
         "internet",
         "telefonino",
         "smartphone",
@@ -35,14 +37,14 @@ TOPIC_WORDS = {
         "italiano per stranieri",
         "corso di italiano",
         "lingua italiana",
-        "italian",
+        "italian*",
         "الإيطالية",
         "italiană",
         "italisht",
-        "італійськ",
+        "італійськ*",
         "意大利语",
     ),
-    "walk": ("camminata", "passeggiata", "walk", "مشي", "plimbare", "ecje", "прогулянк", "散步"),
+    "walk": ("camminata", "passeggiata", "walk*", "مشي", "plimbar*", "ecje*", "прогулянк*", "散步"),
     "food": (
         "pranzo",
         "cena",
@@ -56,8 +58,8 @@ TOPIC_WORDS = {
         "午餐",
         "吃饭",
     ),
-    "garden": ("orto", "giardin", "garden", "حديقة", "grădin", "kopsht", "город", "菜园", "花园"),
-    "games": ("tombola", "bingo", "carte", "giochi", "games", "لعب", "joc", "lojë", "ігр", "游戏"),
+    "garden": ("orto", "giardin*", "garden", "حديقة", "grădin*", "kopsht", "город", "菜园", "花园"),
+    "games": ("tombola", "bingo", "carte", "giochi", "games", "لعب", "joc", "lojë", "ігр*", "游戏"),
     "music": (
         "coro",
         "canto",
@@ -67,20 +69,23 @@ TOPIC_WORDS = {
         "sing",
         "موسيقى",
         "cor",
-        "muzic",
+        "muzic*",
         "këngë",
         "хор",
-        "музик",
+        "музик*",
         "合唱",
         "音乐",
     ),
 }
 
 
+_TOPICS = {topic: pattern(words) for topic, words in TOPIC_WORDS.items()}
+
+
 def topic_of(text: str) -> str | None:
-    """The kind of event a message asks about, if it names one."""
-    lowered = text.casefold()
-    return next((t for t, words in TOPIC_WORDS.items() if any(w in lowered for w in words)), None)
+    """The kind of event a message asks about, named as a whole word ("corso" is not "cor")."""
+    folded = align_fold(text)
+    return next((t for t, regex in _TOPICS.items() if regex.search(folded)), None)
 
 
 class EventsFlow:

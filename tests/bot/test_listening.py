@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from actions.db import SessionFactory
 from actions.models import Booking, Need
+from bot.flows.events import topic_of
 from bot.runtime.turns import Conversations
 from nlu.types import NLU
 from tests.conftest import NOW, ROME
@@ -110,3 +111,18 @@ async def test_a_new_resident_is_welcomed_in_the_telegram_language(resident: Res
     replies = await resident.says("/start", hint="uk")
     assert "ласкаво просимо" in replies[0].text
     assert "Bentornato" not in resident.text
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("corso di italiano", "language"),  # "cor" (a choir in Romanian) is not inside "corso"
+        ("il coro del quartiere", "music"),
+        ("decoro urbano", None),
+        ("single", None),
+        ("Прогулянка в парку", "walk"),
+        ("كمبيوتر", "digital"),
+    ],
+)
+def test_event_topics_are_whole_words(text: str, topic: str | None) -> None:
+    assert topic_of(text) == topic
