@@ -102,18 +102,41 @@ class EventsFlow:
             turn.state.start(NAME)
             turn.state.slots = self._filters(turn, ctx)
         slots = turn.state.slots
-        day = datetime.fromisoformat(slots["day"]) if slots.get("day") else None
+        events = await self._find(ctx, slots)
+        if not events and not slots.get("offset") and not slots.get("past"):
+            return await self._nearest(turn, ctx)
+        return self._page(turn, ctx, events)
+
+    async def _find(self, ctx: TurnContext, slots: dict[str, object]) -> list[Event]:
+        day = datetime.fromisoformat(str(slots["day"])) if slots.get("day") else None
         events = await upcoming_events(
             ctx.session,
             now=ctx.now,
             start=day,
-            end=day + timedelta(days=int(slots.get("days", 1))) if day else None,
-            quartiere=slots.get("quartiere"),
-            topic=slots.get("topic"),
-            offset=slots.get("offset", 0),
+            end=day + timedelta(days=int(slots.get("days", 1))) if day else None,  # type: ignore[call-overload]
+            quartiere=slots.get("quartiere"),  # type: ignore[arg-type]
+            topic=slots.get("topic"),  # type: ignore[arg-type]
+            offset=int(slots.get("offset", 0)),  # type: ignore[call-overload]
             limit=PAGE + 1,
         )
-        return self._page(turn, ctx, list(events))
+        return list(events)
+
+    async def _nearest(self, turn: Turn, ctx: TurnContext) -> list[Reply]:
+        """Nothing fits: the same Casa on other days, then other Case on that day, then any."""
+        slots = turn.state.slots
+        for dropped in (("day", "days"), ("quartiere",), ("topic",), ("day", "days", "quartiere")):
+            if not any(slots.get(key) for key in dropped):
+                continue
+            wider = {k: v for k, v in slots.items() if k not in dropped}
+            if events := await self._find(ctx, wider):
+                turn.state.slots = wider
+                replies = self._page(turn, ctx, events)
+                nearest = ctx.gettext(
+                    "Non ho trovato eventi per questa ricerca. Ecco i più vicini."
+                )
+                head = replies[0]
+                return [Reply(f"{nearest}\n\n{head.text}", head.options, head.attachment)]
+        return self._page(turn, ctx, [])
 
     def _filters(self, turn: Turn, ctx: TurnContext) -> dict[str, object]:
         """The day and neighbourhood the resident named, if any."""

@@ -126,3 +126,11 @@ async def test_a_new_resident_is_welcomed_in_the_telegram_language(resident: Res
 )
 def test_event_topics_are_whole_words(text: str, topic: str | None) -> None:
     assert topic_of(text) == topic
+
+
+async def test_no_event_on_that_day_offers_the_same_casa_on_other_days(
+    resident: Resident,
+) -> None:
+    await resident.says("cosa c'è il 24 dicembre 2026 a santa croce?")
+    assert "Non ho trovato eventi per questa ricerca. Ecco i più vicini." in resident.text
+    assert "Casa di Quartiere Santa Croce" in resident.text
