@@ -17,6 +17,8 @@ from nlu.vocabulary import pattern
 
 NAME = "events"
 PAGE = 3
+# The hour the NLU gives "mattina", "pomeriggio", "sera" -> the hours of that part of the day
+PARTS = {9: (0, 13), 15: (13, 18), 19: (18, 24)}
 # Words residents use for the kinds of event the Case di Quartiere hold, in every language.
 TOPIC_WORDS = {
     "digital": (
@@ -109,11 +111,16 @@ class EventsFlow:
 
     async def _find(self, ctx: TurnContext, slots: dict[str, object]) -> list[Event]:
         day = datetime.fromisoformat(str(slots["day"])) if slots.get("day") else None
+        end = day + timedelta(days=int(slots.get("days", 1))) if day else None  # type: ignore[call-overload]
+        if day is not None and slots.get("part") in PARTS:
+            # "sabato pomeriggio": the part of that day only
+            low, high = PARTS[int(slots["part"])]  # type: ignore[call-overload]
+            day, end = day + timedelta(hours=low), day + timedelta(hours=high)
         events = await upcoming_events(
             ctx.session,
             now=ctx.now,
             start=day,
-            end=day + timedelta(days=int(slots.get("days", 1))) if day else None,  # type: ignore[call-overload]
+            end=end,
             quartiere=slots.get("quartiere"),  # type: ignore[arg-type]
             topic=slots.get("topic"),  # type: ignore[arg-type]
             offset=int(slots.get("offset", 0)),  # type: ignore[call-overload]
@@ -124,7 +131,13 @@ class EventsFlow:
     async def _nearest(self, turn: Turn, ctx: TurnContext) -> list[Reply]:
         """Nothing fits: the same Casa on other days, then other Case on that day, then any."""
         slots = turn.state.slots
-        for dropped in (("day", "days"), ("quartiere",), ("topic",), ("day", "days", "quartiere")):
+        for dropped in (
+            ("part",),
+            ("day", "days", "part"),
+            ("quartiere",),
+            ("topic",),
+            ("day", "days", "part", "quartiere"),
+        ):
             if not any(slots.get(key) for key in dropped):
                 continue
             wider = {k: v for k, v in slots.items() if k not in dropped}
@@ -148,6 +161,8 @@ class EventsFlow:
             filters["past"] = moment.date() < ctx.now.astimezone(ctx.zone).date()
             if isinstance(days := turn.entity("date_days"), int):
                 filters["days"] = days
+            elif moment.hour in PARTS and not moment.minute:
+                filters["part"] = moment.hour
         if isinstance(turn.entity("neighbourhood"), str):
             filters["quartiere"] = turn.entity("neighbourhood")
         if topic := topic_of(turn.text):
