@@ -25,6 +25,13 @@ LEAVE_WORDS = 3
 LEAVE_CONFIDENCE = 0.8
 # Danger gets 112 first and nothing before it; a held conversation only relays.
 NO_WELCOME = frozenset({"emergency", "held"})
+# The intents that start each form: said inside it, they are an answer, not a new request.
+SAME_FLOW = {
+    "report_need": "need",
+    "book_spid": "spid",
+    "my_bookings": "mybookings",
+    "cancel_booking": "mybookings",
+}
 STAY_INTENTS = frozenset({FALLBACK_INTENT, "affirm", "deny", "greet", "thank", "help"})
 
 
@@ -143,6 +150,8 @@ def _leaves_the_list(turn: Turn, ctx: TurnContext) -> bool:
         parse = ctx.nlu.parse(turn.text[:READ_CHARS], now=ctx.now)
     except NLUUnavailable:
         return False
+    if SAME_FLOW.get(parse.intent.name) == state.flow:
+        return False  # "via Adua 20" while asked where: still the same report, an answer
     return parse.intent.name not in STAY_INTENTS and parse.intent.confidence >= LEAVE_CONFIDENCE
 
 

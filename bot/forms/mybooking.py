@@ -10,7 +10,7 @@ from actions.models import Booking, SpidSlot
 from bot.context import TurnContext
 from bot.flows.base import Turn
 from bot.flows.menu import main_menu, offer
-from bot.forms.base import Form, Step
+from bot.forms.base import Form, Retry, Step
 from bot.forms.booking import SHOWN, booking_card
 from bot.forms.takes import pick_key, pick_slot, yes_or_no
 from bot.messages import Reply
@@ -62,6 +62,24 @@ MOVE_WORDS = (
 )
 
 
+CANCEL_WORDS = (
+    "cancell",
+    "disdi",
+    "annull",
+    "togli",
+    "cancel",
+    "anul",
+    "anulo",
+    "скасу",
+    "відмін",
+    "إلغاء",
+    "الغاء",
+    "ألغي",
+    "الغي",
+    "取消",
+)
+
+
 def wants_to_move(text: str) -> bool:
     """True when the message asks to move a booking rather than cancel it."""
     folded = fold(text)
@@ -76,7 +94,7 @@ class MyBookingForm(Form):
     def __init__(self) -> None:
         self.steps = (
             Step("code", self._ask_booking, pick_key("booking")),
-            Step("action", self._ask_action, pick_key("do")),
+            Step("action", self._ask_action, self._take_action),
             Step("slot_id", self._ask_slot, pick_slot(), lambda a: a.get("action") == "move"),
             Step("confirm", self._confirm, yes_or_no),
         )
@@ -135,6 +153,16 @@ class MyBookingForm(Form):
             ]
         )
         return Reply(text, (_("Spostare a un altro giorno"), _("Cancellare")))
+
+    async def _take_action(self, turn: Turn, ctx: TurnContext) -> str | Retry:
+        """Move or cancel, picked or said ("lo posso spostare?", "devo disdire")."""
+        picked = await pick_key("do")(turn, ctx)
+        if not isinstance(picked, Retry) or turn.number is not None:
+            return picked
+        if wants_to_move(turn.text):
+            return "move"
+        folded = fold(turn.text)
+        return "cancel" if any(fold(w) in folded for w in CANCEL_WORDS) else picked
 
     async def _ask_slot(self, turn: Turn, ctx: TurnContext) -> Reply:
         _ = ctx.gettext
