@@ -203,6 +203,8 @@ class Booking(Base):
     status: Mapped[str] = mapped_column(String(16), default="confirmed")
     reminded_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # who the seat is for when not the resident ("mia moglie"), in the resident's words
+    for_whom: Mapped[str | None] = mapped_column(String(80))
     slot: Mapped[SpidSlot] = relationship()
 
 

@@ -7,12 +7,14 @@ from bot.flows.hours import HoursFlow
 from bot.flows.language import LanguageFlow
 from bot.flows.menu import FallbackFlow, MenuFlow, SmallTalkFlow
 from bot.flows.mybookings import MyBookingsFlow
+from bot.flows.myneeds import MyNeedsFlow
 from bot.flows.need import NeedFlow
 from bot.flows.news import SubscribeFlow, UnsubscribeFlow
 from bot.flows.person import EmergencyFlow, HeldFlow, MediaFlow, PersonFlow
 from bot.flows.privacy import PrivacyFlow
 from bot.flows.spidinfo import SpidInfoFlow
 from bot.flows.toolong import TooLongFlow
+from bot.flows.whichone import WhichOneFlow
 
 # Order is priority: a person holding the conversation first, then danger, then what
 # works from anywhere (a person, a message too long to act on, privacy, STOP, menu), the
@@ -22,11 +24,13 @@ FLOWS: tuple[Flow, ...] = (
     EmergencyFlow(),
     PersonFlow(),
     TooLongFlow(),
+    WhichOneFlow(),
     PrivacyFlow(),
     UnsubscribeFlow(),
     MenuFlow(),
     MediaFlow(),
     LanguageFlow(),
+    MyNeedsFlow(),
     EventsFlow(),
     BookingFlow(),
     MyBookingsFlow(),
