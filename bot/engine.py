@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+from actions import handoffs
+from bot.care import LONELY, SCAM, asks_about_wait, concern_of
 from bot.context import TurnContext
 from bot.flows import FLOWS
 from bot.flows.base import Turn
@@ -38,6 +40,12 @@ async def handle_turn(inbound: Inbound, state: ConversationState, ctx: TurnConte
     if idle is not None and idle > IDLE_RESET_SECONDS:
         state = ConversationState()
     turn = _read(inbound, state, ctx)
+    free = turn.concern is None and turn.command is None and turn.number is None
+    # Asked only when the words are there: one query, on a message about the wait.
+    if free and not ctx.held and asks_about_wait(turn.text):
+        waiting = await handoffs.open_handoff_of(ctx.session, resident_id=ctx.resident.id)
+        if waiting is not None and waiting.status == "waiting":
+            turn.waiting = waiting
     replies: list[Reply] = []
     for flow in FLOWS:
         if flow.accepts(turn):
@@ -59,9 +67,20 @@ def _read(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> Turn:
     if number is not None and 1 <= number <= len(offered):
         choice = offered[number - 1]
     turn = Turn(
-        inbound=inbound, state=state, text=text, command=command, choice=choice, number=number,
+        inbound=inbound,
+        state=state,
+        text=text,
+        command=command,
+        choice=choice,
+        number=number,
         held=ctx.held,
     )
+    # Care before procedure, before the NLU: danger anywhere (in a form, while a person
+    # holds the chat); scams and loneliness where the text is not a form's answer.
+    if command is None and number is None and text:
+        turn.concern = concern_of(text)
+        if turn.concern and turn.concern.kind in (SCAM, LONELY) and (state.step or ctx.held):
+            turn.concern = None
     # Inside a form the answer is free text for the form; elsewhere, ask the NLU.
     if command is None and number is None and text and not state.step and not ctx.held:
         try:
@@ -72,7 +91,14 @@ def _read(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> Turn:
         # The first message long enough to tell sets the language; after that only the
         # resident changes it, so a short "ok" never flips an Arabic speaker to English.
         understood = turn.parse.intent.name != FALLBACK_INTENT
-        if turn.parse.language and understood and not ctx.resident.language_confirmed:
-            ctx.use_language(turn.parse.language)
+        language = turn.parse.language if understood else None
+        if turn.concern is not None:
+            # Understood too, and said in a known language: the warning is in theirs (Darija
+            # in Latin letters, which the NLU takes for English or French, gets Arabic).
+            latin_darija = turn.concern.language == "ar" and turn.parse.language != "ar"
+            if latin_darija or not language:
+                language = turn.concern.language or turn.parse.language
+        if language and not ctx.resident.language_confirmed:
+            ctx.use_language(language)
             ctx.resident.language_confirmed = True
     return turn

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 
 from actions.events import upcoming_events
@@ -78,9 +79,25 @@ TOPIC_WORDS = {
 
 
 def topic_of(text: str) -> str | None:
-    """The kind of event a message asks about, if it names one."""
+    """The kind of event a message asks about, if it names one (a word or its inflections)."""
     lowered = text.casefold()
-    return next((t for t, words in TOPIC_WORDS.items() if any(w in lowered for w in words)), None)
+    return next((t for t, pattern in _TOPIC_PATTERNS.items() if pattern.search(lowered)), None)
+
+
+def _topic_word(word: str) -> str:
+    """A topic word starts a word ("cor" is the Romanian choir, not "corsi"); a short one is
+    the whole word, a longer one may go on ("giardin" -> "giardino"). Arabic (clitics) and
+    Chinese (no spaces) words match anywhere."""
+    if not re.match(r"[a-zà-ÿ\u0400-\u04ff]", word):
+        return re.escape(word)
+    end = r"(?!\w)" if len(word) <= 4 else ""
+    return rf"(?<!\w){re.escape(word)}{end}"
+
+
+_TOPIC_PATTERNS = {
+    topic: re.compile("|".join(_topic_word(w) for w in words))
+    for topic, words in TOPIC_WORDS.items()
+}
 
 
 class EventsFlow:

@@ -9,6 +9,7 @@ from bot.i18n import N_
 from bot.keywords import MENU
 from bot.messages import Reply
 from bot.state import ConversationState
+from nlu.normalize import has_words
 
 # (key, label): the order is the numbering residents learn, so append, never reorder.
 MENU_ENTRIES: tuple[tuple[str, str], ...] = (
@@ -91,6 +92,9 @@ class FallbackFlow:
 
     async def handle(self, turn: Turn, ctx: TurnContext) -> list[Reply]:
         _ = ctx.gettext
+        if not has_words(turn.text):
+            # Emoji or a lone "?": a way back, never a request for a person.
+            return [main_menu(ctx, turn.state, _("Scriva con parole o con un numero."))]
         misunderstood = turn.state.misunderstood + 1
         if turn.intent == "out_of_scope":
             intro = _("Su questo non posso aiutare.")
