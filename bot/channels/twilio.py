@@ -66,6 +66,7 @@ class TwilioChannel:
         auth_token: str,
         sender: str,
         status_callback: str | None,
+        messaging_service_sid: str | None = None,
     ) -> None:
         self.name = scheme
         self.free_form_window = WHATSAPP_WINDOW if scheme == "whatsapp" else None
@@ -73,6 +74,7 @@ class TwilioChannel:
         self.validator = RequestValidator(auth_token)
         self.sender = sender.removeprefix("whatsapp:")
         self.status_callback = status_callback
+        self.messaging_service_sid = messaging_service_sid
 
     def verify(self, request: WebhookRequest) -> bool:
         """X-Twilio-Signature over the public URL and the form fields (constant-time compare)."""
@@ -107,7 +109,11 @@ class TwilioChannel:
         if not _PHONE.match(address):
             raise Rejected(f"not a phone number: {address!r}")
         prefix = "whatsapp:" if self.name == "whatsapp" else ""
-        fields: dict[str, Any] = {"to": prefix + address, "from_": prefix + self.sender}
+        fields: dict[str, Any] = {"to": prefix + address}
+        if self.messaging_service_sid:  # Twilio picks the number of its pool
+            fields["messaging_service_sid"] = self.messaging_service_sid
+        else:
+            fields["from_"] = prefix + self.sender
         if self.status_callback:
             fields["status_callback"] = self.status_callback
         if rendered.template is not None:

@@ -103,4 +103,5 @@ def test_stop_by_sms_and_natural_unsubscribe(env: dict[str, str]) -> None:
     )
     assert "Riceverà le notizie" in _texts(turns[1])
     assert "Non riceverà più notizie" in _texts(turns[2])
-    assert "START" in _texts(turns[3])
+    assert "I promemoria delle prenotazioni arrivano ancora." in _texts(turns[2])
+    assert "non le scriviamo più" in _texts(turns[3]) and "START" in _texts(turns[3])

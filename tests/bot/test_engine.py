@@ -98,7 +98,7 @@ async def test_subscribe_then_stop(resident: Resident, demo_sessions: SessionFac
     async with demo_sessions() as session:
         assert await session.scalar(select(Subscription.quartiere)) == "Santa Croce"
     await resident.says("STOP")
-    assert "Non riceverà più notizie" in resident.text
+    assert "non le scriviamo più" in resident.text and "START" in resident.text
     async with demo_sessions() as session:
         assert await session.scalar(select(Subscription.id)) is None
         address = await session.scalar(select(ChannelAddress))
