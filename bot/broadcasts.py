@@ -30,7 +30,7 @@ async def preview(
     for (channel, language), count in sorted(reached.by_channel_language.items()):
         if channel != "sms":
             continue
-        encoded = sms_text(broadcasts.payload_for(broadcast, language)["text"])
+        encoded = sms_text(broadcasts.payload_for(broadcast, language)["text"], language)
         sms_languages[language] = {
             "residents": count,
             "encoding": encoded.encoding,

@@ -464,12 +464,13 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "i can t (cope|take it) anymore",
         ),
         "ar": (
-            "(وحيد|وحيده|بوحدي|بحدي|الوحده|وحدتي)",
+            "(وحيد|وحيده|الوحده|وحدتي)",
+            "(انا|راني|كنحس|عايش|عايشه) ~ (بوحدي|بحدي)",
             "(حاس|حاسه|احس|أحس|اشعر|أشعر|كنحس) ~ (بالوحده|وحيد|وحيده|حزين|حزينه|بالملل|مقلق|مقلقه)",
             "(ما عندي حتى واحد|ما عندي حد|ليس لدي احد|ليس لي احد)",
         ),
         "ar-latn": (
-            "(bo7di|bohdi|b7di|bwahdi|bwa7di|wahdi|wa7di)",
+            "(ana|rani|3aych|3aycha) ~ (bo7di|bohdi|b7di|bwahdi|bwa7di|wahdi|wa7di)",
             "(m9elle9|mqalaq|m9le9|mqelleq|7zin|hzin|mdiga|mdegdeg)",
             "ma 3ndi 7ta (wa7d|had)",
         ),

@@ -10,7 +10,7 @@ from bot.care import LONELY, SCAM, asks_about_wait, concern_of
 from bot.context import TurnContext
 from bot.flows import FLOWS
 from bot.flows.base import Turn
-from bot.flows.menu import MENU_KEYS
+from bot.flows.menu import MENU_KEYS, without_full_menu
 from bot.keywords import command_of, digit_of
 from bot.messages import Inbound, Reply
 from bot.state import ConversationState
@@ -39,6 +39,7 @@ async def handle_turn(inbound: Inbound, state: ConversationState, ctx: TurnConte
     idle = state.idle_since(ctx.now)
     if idle is not None and idle > IDLE_RESET_SECONDS:
         state = ConversationState()
+    new_conversation = state.last_turn_at is None
     turn = _read(inbound, state, ctx)
     free = turn.concern is None and turn.command is None and turn.number is None
     # Asked only when the words are there: one query, on a message about the wait.
@@ -51,6 +52,8 @@ async def handle_turn(inbound: Inbound, state: ConversationState, ctx: TurnConte
         if flow.accepts(turn):
             replies = await flow.handle(turn, ctx)
             break
+    if ctx.channel == "sms" and not new_conversation and flow.name != "menu":
+        replies = without_full_menu(ctx, replies)
     state.last_turn_at = ctx.now.isoformat()
     return TurnResult(replies, state, turn.parse.intent.name if turn.parse else None)
 

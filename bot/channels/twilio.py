@@ -91,10 +91,17 @@ class TwilioChannel:
         """An incoming SMS or WhatsApp message, or a status callback."""
         return Parsed(parse_form(read_form(request.body)))
 
-    def render(self, payload: Mapping[str, Any], *, rtl: bool, in_window: bool) -> Rendered:
+    def render(
+        self,
+        payload: Mapping[str, Any],
+        *,
+        rtl: bool,
+        in_window: bool,
+        language: str | None = None,
+    ) -> Rendered:
         """Numbered options; SMS in GSM-7 with its segment count; WhatsApp templates off-window."""
         if self.name == "sms":
-            sms = sms_text(numbered(reply_of(payload), rtl=rtl))
+            sms = sms_text(numbered(reply_of(payload), rtl=rtl), language)
             return Rendered(sms.text, segments=sms.segments, encoding=sms.encoding)
         if in_window:
             return Rendered(numbered(reply_of(payload), rtl=rtl))

@@ -34,6 +34,28 @@ def main_menu(ctx: TurnContext, state: ConversationState, intro: str | None = No
     return Reply("\n".join(lines), tuple(_(label) for _key, label in MENU_ENTRIES))
 
 
+def without_full_menu(ctx: TurnContext, replies: list[Reply]) -> list[Reply]:
+    """On SMS, a reply that ends with the whole menu ends with "0 menu" instead.
+
+    The menu alone is two SMS segments, paid by the resident and the Casa: it goes when asked
+    for ("menu", "0", a greeting, a new conversation). Its numbers still work after this.
+    """
+    _ = ctx.gettext
+    labels = tuple(_(label) for _key, label in MENU_ENTRIES)
+    question = _("Come posso aiutare? Scriva il numero.")
+    short: list[Reply] = []
+    for reply in replies:
+        if reply.options != labels:
+            short.append(reply)
+            continue
+        text = "\n".join(line for line in reply.text.split("\n") if line != question)
+        if not text and short and not short[-1].options:
+            # Only the menu after an answer: the answer itself ends with the way back.
+            text = short.pop().text
+        short.append(Reply("\n".join(filter(None, [text, _("0 menu")]))))
+    return short
+
+
 def retry_prefix(ctx: TurnContext, retry: bool) -> str:
     """ "Scriva un numero della lista." on its own line, when the last answer was wrong."""
     return ctx.gettext("Scriva un numero della lista.") + "\n" if retry else ""
