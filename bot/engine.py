@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 
 from actions import handoffs
@@ -22,6 +23,7 @@ IDLE_RESET_SECONDS = 4 * 3600
 # What the NLU reads of a message: a request is said in its first sentences, and the
 # NLU's time grows with the text (about 10 ms at 500 characters, 130 ms at 4,000).
 NLU_HEAD = 500
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -104,4 +106,9 @@ def _read(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> Turn:
         if language and not ctx.resident.language_confirmed:
             ctx.use_language(language)
             ctx.resident.language_confirmed = True
+    # Danger or distress written in another script (Cyrillic, Arabic, Chinese) than the
+    # resident's language: answered in the one they wrote in, whatever was set before.
+    concern = turn.concern
+    if concern and concern.language not in (None, ctx.language) and not _LATIN.search(text):
+        ctx.use_language(str(concern.language))
     return turn

@@ -93,7 +93,9 @@ class CareOfferFlow:
         if _answer(turn):
             intro = _("Bene. Una persona della Casa la chiamerà o le scriverà qui.")
             handed = await hand_to_person(turn, ctx, reason)
-            return [Reply(f"{intro}\n{handed.text}")]
+            # The intro says who and how; the rest of the handoff's answer says when.
+            rest = handed.text.split("\n")[1:]
+            return [Reply("\n".join([intro, *rest]))]
         return [main_menu(ctx, turn.state, _("Va bene. Se cambia idea, scriva 6."))]
 
 

@@ -26,7 +26,7 @@ class WaitingFlow:
         if position == 1:
             lines = [_("La sua richiesta è la prima in attesa.")]
         else:
-            lines = [_("Prima di lei ci sono {count} richieste.").format(count=position - 1)]
+            lines = [_("Richieste prima della sua: {count}.").format(count=position - 1)]
         casa = None
         if handoff.casa_id is not None:
             casa = await places.casa_by_id(ctx.session, casa_id=handoff.casa_id)

@@ -87,6 +87,12 @@ async def test_violence_gets_1522(resident: Resident) -> None:
     assert "112" in replies[0].text and "1522" in replies[0].text
 
 
+async def test_danger_in_another_script_is_answered_in_it(resident: Resident) -> None:
+    await resident.says("buongiorno, vorrei prenotare lo spid")
+    replies = await resident.says("Мій чоловік впав і не може встати")
+    assert replies[0].text == CALL_112("uk")
+
+
 async def test_danger_inside_a_form_still_gets_112(resident: Resident) -> None:
     await resident.says("vorrei prenotare lo spid")
     replies = await resident.says("aiuto mia madre non respira")
@@ -157,7 +163,7 @@ async def test_while_waiting_the_bot_says_the_place_in_the_queue(resident: Resid
     await resident.says("iscrivimi alle notizie di Ospizio")
     await resident.says("operatore")
     await resident.says("Скільки чекати?")
-    assert "1" in resident.text  # one request before this one
+    assert ": 1." in resident.text  # one request before this one
     await resident.says("quando apre la casa ospizio?")  # other requests are still answered
     assert "Ospizio" in resident.text
 
