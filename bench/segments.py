@@ -30,9 +30,9 @@ from actions.demo import load_demo  # noqa: E402
 from actions.migrate import upgrade_async  # noqa: E402
 from bot.channels.gsm import sms_text  # noqa: E402
 from bot.channels.text import numbered  # noqa: E402
-from bot.conversation import Conversations  # noqa: E402
 from bot.i18n import RTL_LANGUAGES  # noqa: E402
 from bot.messages import Inbound  # noqa: E402
+from bot.runtime.turns import Conversations  # noqa: E402
 from nlu.builtin import BuiltinNLU  # noqa: E402
 from nlu.gazetteer import load_gazetteer  # noqa: E402
 

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from actions.db import SessionFactory
 from actions.models import Handoff
-from bot.conversation import Conversations
 from bot.i18n import gettext_for
+from bot.runtime.turns import Conversations
 from nlu.types import NLU
 from tests.conftest import NOW, ROME
 from tests.support.chat import Resident

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from actions.db import SessionFactory
 from actions.models import ChannelAddress, MessageLog, Subscription
-from bot.conversation import Conversations
-from bot.flood import FloodGuard
 from bot.messages import Inbound
+from bot.runtime.flood import FloodGuard
+from bot.runtime.turns import Conversations
 from nlu.gazetteer import load_gazetteer
 from nlu.rasa_backend import RasaNLU
 from nlu.types import NLU

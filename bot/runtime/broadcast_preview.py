@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import broadcasts
 from actions.models import Broadcast
-from bot.channels.budget import rates_for, sending_rates
 from bot.channels.gsm import sms_text
+from bot.runtime.budget import rates_for, sending_rates
 
 
 async def preview(
