@@ -254,6 +254,8 @@ class Handoff(Base):
     casa_id: Mapped[int | None] = mapped_column(ForeignKey("case_di_quartiere.id"))
     reason: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(16), default="waiting")
+    # Danger to someone: first in the queue, marked in the console and the staff groups.
+    urgent: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     claimed_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     outcome: Mapped[str | None] = mapped_column(String(200))
     opened_at: Mapped[datetime]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from actions import handoffs
+from bot.care import LONELY, SCAM, asks_about_wait, concern_of
 from bot.context import TurnContext
 from bot.flows import FLOWS
 from bot.flows.base import Turn
-from bot.flows.menu import MENU_KEYS
+from bot.flows.menu import MENU_KEYS, without_full_menu
 from bot.keywords import MENU, NO, START, YES, command_of, digit_of
 from bot.messages import Inbound, Reply
 from bot.options import match_option
@@ -24,7 +27,7 @@ IDLE_RESET_SECONDS = 4 * 3600
 LEAVE_WORDS = 3
 LEAVE_CONFIDENCE = 0.8
 # Danger gets 112 first and nothing before it; a held conversation only relays.
-NO_WELCOME = frozenset({"emergency", "held"})
+NO_WELCOME = frozenset({"emergency", "scam", "lonely", "held"})
 # The intents that start each form: said inside it, they are an answer, not a new request.
 SAME_FLOW = {
     "report_need": "need",
@@ -33,6 +36,7 @@ SAME_FLOW = {
     "cancel_booking": "mybookings",
 }
 STAY_INTENTS = frozenset({FALLBACK_INTENT, "affirm", "deny", "greet", "thank", "help"})
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -51,10 +55,17 @@ async def handle_turn(inbound: Inbound, state: ConversationState, ctx: TurnConte
     idle = state.idle_since(ctx.now)
     if idle is not None and idle > IDLE_RESET_SECONDS:
         state = ConversationState()
+    new_conversation = state.last_turn_at is None
     turn = _read(inbound, state, ctx)
     turn.first = first
     if first and turn.command == START:
         turn.command = MENU  # /start from a new resident: a welcome, not "welcome back"
+    free = turn.concern is None and turn.command is None and turn.number is None
+    # Asked only when the words are there: one query, on a message about the wait.
+    if free and not ctx.held and asks_about_wait(turn.text):
+        waiting = await handoffs.open_handoff_of(ctx.session, resident_id=ctx.resident.id)
+        if waiting is not None and waiting.status == "waiting":
+            turn.waiting = waiting
     replies: list[Reply] = []
     for flow in FLOWS:
         if flow.accepts(turn):
@@ -64,6 +75,8 @@ async def handle_turn(inbound: Inbound, state: ConversationState, ctx: TurnConte
         # one message, not two: the welcome heads the first answer
         head = replies[0]
         replies[0] = Reply(f"{welcome(ctx)}\n{head.text}", head.options, head.attachment)
+    if ctx.channel == "sms" and not new_conversation and flow.name != "menu":
+        replies = without_full_menu(ctx, replies)
     _remember_labels(state, replies)
     state.last_turn_at = ctx.now.isoformat()
     return TurnResult(replies, state, turn.parse.intent.name if turn.parse else None)
@@ -116,6 +129,12 @@ def _read(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> Turn:
         number=number,
         held=ctx.held,
     )
+    # Care before procedure, before the NLU: danger anywhere (in a form, while a person
+    # holds the chat); scams and loneliness where the text is not a form's answer.
+    if command is None and number is None and text:
+        turn.concern = concern_of(text)
+        if turn.concern and turn.concern.kind in (SCAM, LONELY) and (state.step or ctx.held):
+            turn.concern = None
     if choice is None and number is None and state.offered and text and not ctx.held:
         _match_words(turn, ctx)
     if _leaves_the_list(turn, ctx):
@@ -130,9 +149,21 @@ def _read(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> Turn:
         # The first message long enough to tell sets the language; after that only the
         # resident changes it, so a short "ok" never flips an Arabic speaker to English.
         understood = turn.parse.intent.name != FALLBACK_INTENT
-        if turn.parse.language and understood and not ctx.resident.language_confirmed:
-            ctx.use_language(turn.parse.language)
+        language = turn.parse.language if understood else None
+        if turn.concern is not None:
+            # Understood too, and said in a known language: the warning is in theirs (Darija
+            # in Latin letters, which the NLU takes for English or French, gets Arabic).
+            latin_darija = turn.concern.language == "ar" and turn.parse.language != "ar"
+            if latin_darija or not language:
+                language = turn.concern.language or turn.parse.language
+        if language and not ctx.resident.language_confirmed:
+            ctx.use_language(language)
             ctx.resident.language_confirmed = True
+    # Danger or distress written in another script (Cyrillic, Arabic, Chinese) than the
+    # resident's language: answered in the one they wrote in, whatever was set before.
+    concern = turn.concern
+    if concern and concern.language not in (None, ctx.language) and not _LATIN.search(text):
+        ctx.use_language(str(concern.language))
     _use_hint(inbound, ctx)
     return turn
 

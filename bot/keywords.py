@@ -151,57 +151,6 @@ COMMANDS[WITHDRAW] = frozenset(
     }
 )
 
-# Words of immediate danger to health or safety, in every language: answered with 112 first.
-EMERGENCY_WORDS = (
-    "emergenza",
-    "ambulanza",
-    "infarto",
-    "non respira",
-    "incendio",
-    "fuoco",
-    "sono caduto",
-    "sono caduta",
-    "sto morendo",
-    "mi vuole picchiare",
-    "violenza",
-    "sanguina",
-    "svenuto",
-    "svenuta",
-    "mi voglio uccidere",
-    "suicid",
-    "emergency",
-    "ambulance",
-    "heart attack",
-    "not breathing",
-    "fire",
-    "bleeding",
-    "fainted",
-    "i fell",
-    "kill myself",
-    "طوارئ",
-    "إسعاف",
-    "اسعاف",
-    "حريق",
-    "نزيف",
-    "urgență",
-    "ambulanța",
-    "incendiu",
-    "urgjencë",
-    "urgjence",
-    "ambulanc",
-    "zjarr",
-    "швидк",
-    "пожеж",
-    "не дихає",
-    "кровотеч",
-    "急救",
-    "救护车",
-    "着火",
-    "火灾",
-    "救命",
-)
-
-
 # Asking to be forgotten, and asking what is stored: matched inside longer messages too.
 FORGET_PHRASES = (
     "cancella i miei dati",
@@ -247,12 +196,6 @@ def privacy_request_of(text: str) -> str | None:
     if any(phrase in cleaned for phrase in MY_DATA_PHRASES):
         return "my data"
     return None
-
-
-def is_emergency(text: str) -> bool:
-    """True when the message speaks of an immediate danger."""
-    cleaned = normalize(text)
-    return any(word in cleaned for word in EMERGENCY_WORDS)
 
 
 def normalize(text: str) -> str:

@@ -130,8 +130,13 @@ async def preview(
         at = clock.parse(day, time) if day and time else None
     except ValueError:
         at = None
+    settings = settings_of(request)
     shown = await preview_of(
-        session, broadcast=draft, now=now, segment_cost=settings_of(request).sms_segment_cost
+        session,
+        broadcast=draft,
+        now=now,
+        segment_cost=settings.sms_segment_cost,
+        sms_per_second=settings.sms_per_second,
     )
     return page(
         request,

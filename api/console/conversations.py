@@ -76,7 +76,7 @@ async def render_inbox(session: AsyncSession, user: StaffUser, clock: Clock, now
     """The inbox's body, as the page shows it and the live stream sends it."""
     open_query = handoffs_visible(select(Handoff).where(Handoff.status.in_(OPEN_STATES)), user)
     waiting = list((await session.scalars(open_query)).all())
-    waiting.sort(key=lambda h: (h.reason != "emergency", h.status != "waiting", h.opened_at))
+    waiting.sort(key=lambda h: (not h.urgent, h.status != "waiting", h.opened_at))
     closed_query = handoffs_visible(
         select(Handoff)
         .where(Handoff.status == "closed")

@@ -53,7 +53,11 @@ async def preview(
     require_role(user, *ROLES)
     broadcast = await broadcasts.broadcast_by_id(session, broadcast_id=broadcast_id)
     return await preview_of(
-        session, broadcast=broadcast, now=now, segment_cost=settings.sms_segment_cost
+        session,
+        broadcast=broadcast,
+        now=now,
+        segment_cost=settings.sms_segment_cost,
+        sms_per_second=settings.sms_per_second,
     )
 
 

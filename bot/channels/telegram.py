@@ -98,7 +98,14 @@ class TelegramChannel:
         except (KeyError, TypeError, ValueError, AttributeError, OSError, OverflowError) as exc:
             raise Malformed(f"not a Telegram update: {type(exc).__name__}") from None
 
-    def render(self, payload: Mapping[str, Any], *, rtl: bool, in_window: bool) -> Rendered:
+    def render(
+        self,
+        payload: Mapping[str, Any],
+        *,
+        rtl: bool,
+        in_window: bool,
+        language: str | None = None,
+    ) -> Rendered:
         """The text, with one button per option labelled with its number."""
         reply = reply_of(payload)
         buttons = tuple(f"{n}. {label}" for n, label in enumerate(reply.options, start=1))

@@ -20,6 +20,15 @@ NAME = "events"
 PAGE = 3
 # The hour the NLU gives "mattina", "pomeriggio", "sera" -> the hours of that part of the day
 PARTS = {9: (0, 13), 15: (13, 18), 19: (18, 24)}
+# On SMS a page fits two segments: two events in GSM-7, one in UCS-2 (70 characters a part).
+SMS_PAGE = {"ar": 1, "uk": 1, "zh": 1}
+
+
+def page_size(ctx: TurnContext) -> int:
+    """Events a page shows on the resident's channel, in their language."""
+    return SMS_PAGE.get(ctx.language, 2) if ctx.channel == "sms" else PAGE
+
+
 # Words residents use for the kinds of event the Case di Quartiere hold, in every language.
 TOPIC_WORDS = {
     "digital": (
@@ -125,7 +134,7 @@ class EventsFlow:
             quartiere=slots.get("quartiere"),  # type: ignore[arg-type]
             topic=slots.get("topic"),  # type: ignore[arg-type]
             offset=int(slots.get("offset", 0)),  # type: ignore[call-overload]
-            limit=PAGE + 1,
+            limit=page_size(ctx) + 1,
         )
         return list(events)
 
@@ -181,12 +190,13 @@ class EventsFlow:
             else:
                 intro = _("Non ho trovato eventi per questa ricerca.")
             return [main_menu(ctx, turn.state, intro)]
-        shown = events[:PAGE]
+        page = page_size(ctx)
+        shown = events[:page]
         lines = [_("Ecco cosa c'è:")] if not slots.get("offset") else []
         lines += [self._describe(event, ctx) for event in shown]
         slots["offset"] = slots.get("offset", 0) + len(shown)
         calendar = events_calendar(shown, ctx.zone)
-        if len(events) > PAGE:
+        if len(events) > page:
             offer(turn.state, ["more"])
             lines.append(_("Scriva 1 per altri eventi, 0 per il menu."))
             return [Reply("\n\n".join(lines), (_("Altri eventi"),), attachment=calendar)]

@@ -193,7 +193,10 @@ class Sender:
         in_window = window is None or (last is not None and now - last <= window)
         try:
             return channel.render(
-                delivery.payload, rtl=target.language in RTL_LANGUAGES, in_window=in_window
+                delivery.payload,
+                rtl=target.language in RTL_LANGUAGES,
+                in_window=in_window,
+                language=target.language,
             )
         except OutsideWindow as exc:
             return Attempt("skipped", str(exc))

@@ -84,7 +84,7 @@ class StaffRoom:
         casa = await _casa_of(session, handoff)
         reason = label("reason", handoff.reason)
         lines = [
-            f"{'🚨' if handoff.reason == 'emergency' else '🔔'} Richiesta n. {handoff.id}"
+            f"{'🚨 URGENTE ·' if handoff.urgent else '🔔'} Richiesta n. {handoff.id}"
             f" · {casa.name if casa else 'nessuna Casa indicata'}",
             f"{resident_name(resident)} · {self._where(resident, address)}",
             f"Perché: {reason}",

@@ -104,7 +104,30 @@ def test_stop_by_sms_and_natural_unsubscribe(env: dict[str, str]) -> None:
     )
     assert "Riceverà le notizie" in _texts(turns[1])
     assert "Non riceverà più notizie" in _texts(turns[2])
-    assert "START" in _texts(turns[3])
+    assert "I promemoria delle prenotazioni arrivano ancora." in _texts(turns[2])
+    assert "non le scriviamo più" in _texts(turns[3]) and "START" in _texts(turns[3])
+
+
+# Care before procedure through the scripted chat: (sender, messages, expected in the last).
+CARE = [
+    ("+393330000201", ["mio marito è caduto e non si alza"], "Chiami subito il 112"),
+    ("+393330000202", ["Мій чоловік впав і не може встати"], "Негайно телефонуйте 112"),
+    ("+393330000203", ["راجلي طاح وما كينوضش"], "112"),
+    ("+393330000204", ["mi sento solo", "1"], "Una persona della Casa la chiamerà"),
+    ("+393330000205", ["mi hanno chiesto il codice che mi è arrivato"], "Non dia mai codici"),
+    ("+393330000206", ["Ci sono eventi a Firenze?"], "Firenze"),
+]
+
+
+@pytest.mark.parametrize(("sender", "lines", "expected"), CARE)
+def test_care_before_procedure(
+    env: dict[str, str], sender: str, lines: list[str], expected: str
+) -> None:
+    turns = chat_jsonl(lines, env=env, sender=sender)
+    if expected == "Firenze":  # an ordinary question: no 112, no person
+        assert "112" not in _texts(turns[-1]) and "persona" not in _texts(turns[-1])
+        return
+    assert expected in _texts(turns[-1])
 
 
 def _said_as_words(label: str) -> str:

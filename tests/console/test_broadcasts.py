@@ -100,6 +100,13 @@ async def test_compose_preview_and_send_creates_deliveries(
     cost = f"{segments * 0.08:.2f}".replace(".", ",")
     assert f'<strong id="sms-segments">{segments}</strong>' in preview.text
     assert f'<strong id="sms-cost">{cost} €</strong>' in preview.text
+    # Each channel sends at its own rate (SMS 1 a second by default): the slowest decides.
+    rates = {"telegram": 30, "whatsapp": 80, "sms": 1}
+    by_channel = {c: sum(n for (ch, _l), n in reached.items() if ch == c) for c in rates}
+    seconds = max(by_channel[c] / rates[c] for c in rates)
+    minutes = -(-seconds // 60)
+    shown = "meno di un minuto" if seconds < 60 else f"circa {minutes:.0f} minut"
+    assert shown in preview.text.split('id="send-time">')[1]
     whatsapp = sum(n for (c, _l), n in reached.items() if c == "whatsapp")
     assert f"Fuori dalla finestra di 24 ore: <strong>{whatsapp}</strong>" in preview.text
     assert f"vengono saltati</strong> ({whatsapp})" in preview.text
