@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import arrivals, broadcasts, residents
+from actions import arrivals, broadcasts, outbox, residents
 from actions.db import SessionFactory, transaction
 from actions.errors import InvalidTransition
 from bot.notices import send_reminders
@@ -24,7 +24,8 @@ REMINDER_HOURS = range(9, 20)
 async def run_due_jobs(
     sessions: SessionFactory, *, now: datetime, zone: ZoneInfo, retention: timedelta
 ) -> None:
-    """Fan out due broadcasts, send today's reminders, purge messages past retention."""
+    """Fan out due broadcasts, send today's reminders, purge messages (in, out and queued)
+    past retention."""
     async with transaction(sessions) as session:
         due = await broadcasts.due_broadcasts(session, now=now)
     for broadcast_id in due:
@@ -40,6 +41,7 @@ async def run_due_jobs(
     async with transaction(sessions) as session:
         await residents.purge_messages(session, before=now - retention)
         await arrivals.purge(session, before=now - retention)
+        await outbox.purge(session, before=now - retention)
 
 
 async def run_jobs_forever(

@@ -16,6 +16,7 @@ from actions.models import Delivery, Handoff, StaffUser
 from api.console import live
 from api.console.web import (
     SESSION_STAFF,
+    SESSION_VERSION,
     Clock,
     ConsoleStaff,
     clock_of,
@@ -24,6 +25,7 @@ from api.console.web import (
     fragment,
     page,
     redirect,
+    session_holds,
     staff_name,
 )
 from api.csrf import verify_csrf
@@ -82,6 +84,7 @@ async def conversation(
 async def conversation_stream(handoff_id: int, request: Request) -> Response:
     """The transcript and status again whenever they change (server-sent events)."""
     staff_id = request.session.get(SESSION_STAFF)
+    version = request.session.get(SESSION_VERSION)
     if not isinstance(staff_id, int):
         return PlainTextResponse("log in first", status_code=401)
     store, clock = request.app.state.store, clock_of(request)
@@ -90,7 +93,7 @@ async def conversation_stream(handoff_id: int, request: Request) -> Response:
         async with store.sessions() as session:
             user = await session.get(StaffUser, staff_id)
             handoff = await session.get(Handoff, handoff_id)
-            if user is None or not user.active or handoff is None:
+            if not session_holds(user, version) or handoff is None:
                 return None
             try:
                 ensure_handoff_visible(handoff, user)

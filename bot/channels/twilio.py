@@ -23,7 +23,7 @@ from bot.channels.base import (
     WebhookRequest,
     reply_of,
 )
-from bot.channels.errors import ConnectionFailed, OutsideWindow, Rejected
+from bot.channels.errors import OutsideWindow, Rejected, transport_failure
 from bot.channels.gsm import sms_text
 from bot.channels.text import numbered
 from bot.channels.twilio_codes import send_error
@@ -120,7 +120,7 @@ class TwilioChannel:
         except TwilioRestException as exc:
             raise send_error(exc.status, exc.code, str(exc.msg)) from None
         except httpx.HTTPError as exc:
-            raise ConnectionFailed(f"Twilio unreachable: {type(exc).__name__}") from None
+            raise transport_failure(exc, "Twilio") from None
         return Sent(str(message.sid), segments=rendered.segments)
 
     async def close(self) -> None:
