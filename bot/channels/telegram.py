@@ -69,12 +69,22 @@ class TelegramChannel:
     name = "telegram"
     free_form_window: timedelta | None = None
 
-    def __init__(self, *, token: str, api_url: str, secret_token: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        token: str,
+        api_url: str,
+        secret_token: str | None = None,
+        read_timeout: float = 5.0,
+    ) -> None:
         self.secret = secret_token or derived_secret(token)
         hide_in_logs(token, self.secret)
         base = api_url.rstrip("/")
         # Long polling holds a request open for its whole timeout: a connection of its own.
-        self._requests = (HTTPXRequest(connection_pool_size=32), HTTPXRequest(read_timeout=40))
+        self._requests = (
+            HTTPXRequest(connection_pool_size=32, read_timeout=read_timeout),
+            HTTPXRequest(read_timeout=40),
+        )
         self.bot = Bot(
             token,
             base_url=f"{base}/bot",

@@ -130,6 +130,8 @@ class TwilioChannel:
             await http.close()
 
 
-def twilio_client(account_sid: str, auth_token: str, api_url: str) -> Client:
+def twilio_client(
+    account_sid: str, auth_token: str, api_url: str, *, timeout: float = 10.0
+) -> Client:
     """A twilio Client whose requests go to `api_url` over httpx."""
-    return Client(account_sid, auth_token, http_client=HttpxTwilioClient(api_url))
+    return Client(account_sid, auth_token, http_client=HttpxTwilioClient(api_url, timeout=timeout))

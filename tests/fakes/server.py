@@ -74,6 +74,7 @@ class FakeServer:
         self.handler = handler
         self.exchanges: list[tuple[Recorded, Answer]] = []
         self._lock = threading.Lock()
+        self._slow: list[float] = []
         fake = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -96,6 +97,9 @@ class FakeServer:
                 answer = fake.handler(request)
                 with fake._lock:
                     fake.exchanges.append((request, answer))
+                    delay = fake._slow.pop(0) if fake._slow else 0.0
+                # The provider has taken the message; only its answer is late.
+                time.sleep(delay)
                 body = json.dumps(answer.body).encode()
                 self.send_response(answer.status)
                 self.send_header("content-type", "application/json")
@@ -113,6 +117,12 @@ class FakeServer:
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
+
+    def slow(self, seconds: float, *, times: int = 1) -> None:
+        """Take the next `times` requests at once, but answer each only after `seconds` (a
+        provider under load: the client may give up waiting for a message that was sent)."""
+        with self._lock:
+            self._slow.extend([seconds] * times)
 
     @property
     def requests(self) -> list[Recorded]:
