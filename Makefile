@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/*.po))
 
-.PHONY: install chromium run test lint catalogs extract update-catalogs compile-catalogs db demo-data chat rasa bench clean
+.PHONY: install chromium run test lint audit catalogs extract update-catalogs compile-catalogs db demo-data chat rasa bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,15 @@ run: demo-data
 lint: install
 	$(BIN)/ruff check bot nlu actions api tests bench
 	$(BIN)/lint-imports
+
+# Known vulnerabilities of what is installed (pip-audit); says so when its database is out of
+# reach rather than passing silently.
+audit: install
+	@mkdir -p var
+	@$(BIN)/pip-audit --skip-editable --progress-spinner off -f json -o var/audit.json \
+		>/dev/null 2>var/audit.log || test -s var/audit.json || \
+		(echo "make audit: pip-audit failed: NOTHING WAS CHECKED"; tail -3 var/audit.log; exit 2)
+	@$(BIN)/python scripts/audit.py var/audit.json
 
 test: install chromium
 	$(BIN)/lint-imports
