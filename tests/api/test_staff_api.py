@@ -18,7 +18,6 @@ from nlu.types import NLU
 from tests.conftest import NOW, ROME
 from tests.support.chat import Resident
 
-
 DOCS = ("/docs", "/redoc", "/openapi.json")
 
 
