@@ -10,7 +10,7 @@ import time
 from limits import RateLimitItem, parse_many
 from limits.aio.strategies import MovingWindowRateLimiter
 
-from bot.channels.budget import rate_storage
+from bot.runtime.budget import rate_storage
 
 log = logging.getLogger(__name__)
 # A person who mistypes gets a few tries, then a minute's wait, then longer ones; a guesser

@@ -17,8 +17,8 @@ from api.console import (
     auditlog,
     auth,
     broadcasts,
+    conversations,
     handoff,
-    inbox,
     needs,
     overview,
     residents,
@@ -29,7 +29,7 @@ from api.console.web import TEMPLATES, ActionFailed, LoginRequired, flash, redir
 PREFIX = "/console"
 ROUTERS = (
     auth,
-    inbox,
+    conversations,
     handoff,
     needs,
     schedule,

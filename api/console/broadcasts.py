@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from actions import audit, broadcasts, places
 from actions.errors import NotFound
 from actions.models import Broadcast, StaffUser
+from actions.outbox_claims import UNKNOWN_OUTCOME
 from api.console import broadcast_form, charts
 from api.console.broadcast_form import LANGUAGE_NAMES, FormInvalid
 from api.console.web import (
@@ -32,9 +33,8 @@ from api.csrf import verify_csrf
 from api.deps import Id, Now, Session
 from api.routes.broadcasts import ROLES
 from api.scope import announcing_to, ensure_broadcast_visible
-from bot.broadcasts import preview as preview_of
-from bot.claims import UNKNOWN_OUTCOME
-from bot.outbox import UNKNOWN_AFTER_TIMEOUT
+from bot.runtime.broadcast_preview import preview as preview_of
+from bot.runtime.sender import UNKNOWN_AFTER_TIMEOUT
 
 router = APIRouter(prefix="/console/broadcasts", dependencies=[Depends(verify_csrf)])
 LIST = "/console/broadcasts"
@@ -47,7 +47,7 @@ STATES = {
     "cancelled": "Annullato",
 }
 OPEN_STATES = ("draft", "scheduled", "sending")
-# The outbox's reasons (bot/outbox.py, the channels' errors) in the words staff read.
+# The outbox's reasons (bot/runtime/sender.py, the channels' errors) in the words staff read.
 REASONS = {
     "recipient opted out": "ha chiesto di non ricevere messaggi (STOP)",
     "recipient unreachable": "non raggiungibile",

@@ -11,7 +11,7 @@ from actions.models import Broadcast, StaffUser
 from api.deps import Config, Id, Now, Session, Staff, require_role
 from api.schemas import ERRORS, BroadcastIn, BroadcastStatus
 from api.scope import ensure_broadcast_visible, ensure_may_announce
-from bot.broadcasts import preview as preview_of
+from bot.runtime.broadcast_preview import preview as preview_of
 
 router = APIRouter(prefix="/api/broadcasts", tags=["broadcasts"], responses=ERRORS)
 ROLES = ("community_manager", "admin")

@@ -26,10 +26,10 @@ from actions.models import (
     StaffUser,
 )
 from actions.outbox import enqueue
-from bot.conversation import Conversations
-from bot.jobs import run_due_jobs
 from bot.messages import Inbound
-from bot.staffroom import StaffRoom
+from bot.runtime.jobs import run_due_jobs
+from bot.runtime.staffroom import StaffRoom
+from bot.runtime.turns import Conversations
 from nlu.types import NLU
 from tests.conftest import NOW, ROME
 from tests.support.traces import traces

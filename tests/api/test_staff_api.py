@@ -13,7 +13,7 @@ from actions.db import SessionFactory, transaction
 from actions.models import AuditEntry, Broadcast, Casa, Delivery, Need
 from api.main import create_app
 from api.settings import Settings
-from bot.conversation import Conversations
+from bot.runtime.turns import Conversations
 from nlu.types import NLU
 from tests.conftest import NOW, ROME
 from tests.support.chat import Resident
@@ -37,8 +37,9 @@ async def _token(sessions: SessionFactory, email: str, role: str, casa: str | No
         casa_id = None
         if casa:
             casa_id = await session.scalar(select(Casa.id).where(Casa.name == casa))
-        await staff.create_staff(session, email=email, role=role, password="pw-long-enough",
-                                 casa_id=casa_id, now=NOW)
+        await staff.create_staff(
+            session, email=email, role=role, password="pw-long-enough", casa_id=casa_id, now=NOW
+        )
         return await staff.issue_token(session, email=email)
 
 
@@ -71,8 +72,11 @@ async def test_handoff_lifecycle(
     claimed = await api.post(f"/api/handoffs/{waiting['id']}/claim", headers=_auth(token))
     assert claimed.json()["status"] == "claimed"
     assert await resident.says("mi serve aiuto con la pensione") == []  # the bot stays quiet
-    reply = await api.post(f"/api/handoffs/{waiting['id']}/reply", headers=_auth(token),
-                           json={"text": "Buongiorno, la chiamo tra poco."})
+    reply = await api.post(
+        f"/api/handoffs/{waiting['id']}/reply",
+        headers=_auth(token),
+        json={"text": "Buongiorno, la chiamo tra poco."},
+    )
     assert reply.status_code == 200
     detail = (await api.get(f"/api/handoffs/{waiting['id']}", headers=_auth(token))).json()
     texts = [m["text"] for m in detail["transcript"]]
@@ -81,12 +85,14 @@ async def test_handoff_lifecycle(
     async with demo_sessions() as session:
         relay = await session.scalar(select(Delivery).where(Delivery.kind == "relay"))
         assert relay is not None and relay.address == resident.address
-    closed = await api.post(f"/api/handoffs/{waiting['id']}/close", headers=_auth(token),
-                            json={"outcome": "richiamato"})
+    closed = await api.post(
+        f"/api/handoffs/{waiting['id']}/close", headers=_auth(token), json={"outcome": "richiamato"}
+    )
     assert closed.json()["status"] == "closed"
     assert await resident.says("ciao")  # the bot answers again
-    again = await api.post(f"/api/handoffs/{waiting['id']}/close", headers=_auth(token),
-                           json={"outcome": "x"})
+    again = await api.post(
+        f"/api/handoffs/{waiting['id']}/close", headers=_auth(token), json={"outcome": "x"}
+    )
     assert again.status_code == 409
     async with demo_sessions() as session:
         actions = (await session.scalars(select(AuditEntry.action))).all()
@@ -114,14 +120,17 @@ async def test_need_status_change_tells_the_resident(
     await resident.says(str(resident.options.index("Ospizio") + 1))
     await resident.says("2")
     [need] = (await api.get("/api/needs", headers=_auth(token))).json()
-    changed = await api.patch(f"/api/needs/{need['id']}", headers=_auth(token),
-                              json={"status": "solved"})
+    changed = await api.patch(
+        f"/api/needs/{need['id']}", headers=_auth(token), json={"status": "solved"}
+    )
     assert changed.json()["status"] == "solved"
-    bad = await api.patch(f"/api/needs/{need['id']}", headers=_auth(token),
-                          json={"status": "in_progress"})
+    bad = await api.patch(
+        f"/api/needs/{need['id']}", headers=_auth(token), json={"status": "in_progress"}
+    )
     assert bad.status_code == 409
-    assert (await api.patch(f"/api/needs/{need['id']}", headers=_auth(token),
-                            json={"status": "lost"})).status_code == 422
+    assert (
+        await api.patch(f"/api/needs/{need['id']}", headers=_auth(token), json={"status": "lost"})
+    ).status_code == 422
     async with demo_sessions() as session:
         notice = await session.scalar(select(Delivery).where(Delivery.kind == "notice"))
         assert notice is not None and "è risolta" in notice.payload["text"]
@@ -139,8 +148,9 @@ async def test_broadcasts_need_a_manager_and_go_out_once(
     created = await api.post("/api/broadcasts", headers=_auth(manager), json=body)
     assert created.status_code == 201 and created.json()["state"] == "draft"
     broadcast_id = created.json()["id"]
-    preview = (await api.get(f"/api/broadcasts/{broadcast_id}/preview",
-                             headers=_auth(manager))).json()
+    preview = (
+        await api.get(f"/api/broadcasts/{broadcast_id}/preview", headers=_auth(manager))
+    ).json()
     assert preview["total"] == 0 and preview["sms"]["estimated_cost_eur"] == 0
     sent = await api.post(f"/api/broadcasts/{broadcast_id}/send", headers=_auth(manager))
     assert sent.json()["state"] in ("sending", "done")
@@ -159,17 +169,21 @@ async def test_a_manager_with_a_casa_announces_only_to_its_neighbourhood(
     admin = _auth(await _token(demo_sessions, "a@comune.it", "admin", None))
     texts = {"texts": {"it": "Domani mercato"}}
     for quartiere, status in ((None, 403), ("Rosta Nuova", 403), ("<b>nowhere</b>", 403)):
-        answer = await api.post("/api/broadcasts", headers=ospizio,
-                                json={**texts, "quartiere": quartiere})
+        answer = await api.post(
+            "/api/broadcasts", headers=ospizio, json={**texts, "quartiere": quartiere}
+        )
         assert answer.status_code == status, (quartiere, answer.text)
-    mine = await api.post("/api/broadcasts", headers=ospizio,
-                          json={**texts, "quartiere": "ospizio"})
+    mine = await api.post(
+        "/api/broadcasts", headers=ospizio, json={**texts, "quartiere": "ospizio"}
+    )
     assert mine.status_code == 201
-    nowhere = await api.post("/api/broadcasts", headers=admin,
-                             json={**texts, "quartiere": "<b>nowhere</b>"})
+    nowhere = await api.post(
+        "/api/broadcasts", headers=admin, json={**texts, "quartiere": "<b>nowhere</b>"}
+    )
     assert nowhere.status_code == 400 and "unknown quartiere" in nowhere.json()["detail"]
-    theirs = await api.post("/api/broadcasts", headers=admin,
-                            json={**texts, "quartiere": "Rosta Nuova"})
+    theirs = await api.post(
+        "/api/broadcasts", headers=admin, json={**texts, "quartiere": "Rosta Nuova"}
+    )
     other = theirs.json()["id"]
     for path in (f"/api/broadcasts/{other}", f"/api/broadcasts/{other}/preview"):
         assert (await api.get(path, headers=ospizio)).status_code == 404
