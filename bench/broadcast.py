@@ -255,10 +255,13 @@ def main(argv: list[str]) -> None:
     logs = ROOT / "var" / "bench-broadcast"
     logs.mkdir(parents=True, exist_ok=True)
     figures: dict[str, Any] = {"residents": args.residents}
-    figures["scale"] = one_run("scale", args.residents, args, logs)
-    figures["crash"] = (
-        figures["scale"] if args.full else one_run("crash", args.crash_residents, args, logs)
-    )
+    if args.starve:  # only (c): a starved worker's rate measures the machine, not the sender
+        figures["crash"] = one_run("crash", args.crash_residents, args, logs)
+    else:
+        figures["scale"] = one_run("scale", args.residents, args, logs)
+        figures["crash"] = (
+            figures["scale"] if args.full else one_run("crash", args.crash_residents, args, logs)
+        )
     figures["load"] = [round(x, 1) for x in os.getloadavg()]
     _say(f"load average (1, 5, 15 min) at the end: {figures['load']} on {os.cpu_count()} CPUs")
     if args.json:
