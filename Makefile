@@ -54,6 +54,15 @@ lint: install
 	$(BIN)/ruff format --check bot nlu actions api tests bench
 	$(BIN)/lint-imports
 
+# Known vulnerabilities of what is installed (pip-audit); says so when its database is out of
+# reach rather than passing silently.
+audit: install
+	@mkdir -p var
+	@$(BIN)/pip-audit --skip-editable --progress-spinner off -f json -o var/audit.json \
+		>/dev/null 2>var/audit.log || test -s var/audit.json || \
+		(echo "make audit: pip-audit failed: NOTHING WAS CHECKED"; tail -3 var/audit.log; exit 2)
+	@$(BIN)/python scripts/audit.py var/audit.json
+
 test: install chromium
 	$(BIN)/lint-imports
 	$(BIN)/pytest

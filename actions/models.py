@@ -242,6 +242,9 @@ class StaffUser(Base):
     api_token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A console session carries the version it was opened with; raising it (logout, disable,
+    # a new password) ends every session of the account at its next request.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime]
 
 

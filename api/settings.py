@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         default_factory=lambda: SecretStr(secrets.token_urlsafe(32)), min_length=32
     )
 
+    # /docs, /redoc and /openapi.json for anyone (the demo) or only for logged-in staff.
+    public_docs: bool = True
+
     telegram_token: str | None = None
     telegram_secret_token: str | None = None
     telegram_api_url: AnyHttpUrl = AnyHttpUrl("https://api.telegram.org")

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from actions.errors import InvalidTransition
 from api.console import (
+    accounts,
     auditlog,
     auth,
     broadcasts,
@@ -26,7 +27,18 @@ from api.console import (
 from api.console.web import TEMPLATES, ActionFailed, LoginRequired, flash, redirect
 
 PREFIX = "/console"
-ROUTERS = (auth, conversations, handoff, needs, schedule, broadcasts, overview, residents, auditlog)
+ROUTERS = (
+    auth,
+    conversations,
+    handoff,
+    needs,
+    schedule,
+    broadcasts,
+    overview,
+    residents,
+    auditlog,
+    accounts,
+)
 
 
 def install(app: FastAPI) -> None:

@@ -19,6 +19,7 @@ from actions.staff import may_see_handoff
 from api.console import live
 from api.console.web import (
     SESSION_STAFF,
+    SESSION_VERSION,
     ActionFailed,
     Clock,
     ConsoleStaff,
@@ -28,6 +29,7 @@ from api.console.web import (
     fragment,
     page,
     redirect,
+    session_holds,
     staff_name,
 )
 from api.csrf import verify_csrf
@@ -85,6 +87,7 @@ async def conversation(
 async def conversation_stream(handoff_id: Id, request: Request) -> Response:
     """The transcript and status again whenever they change (server-sent events)."""
     staff_id = request.session.get(SESSION_STAFF)
+    version = request.session.get(SESSION_VERSION)
     if not isinstance(staff_id, int):
         return PlainTextResponse("log in first", status_code=401)
     store, clock = request.app.state.store, clock_of(request)
@@ -93,7 +96,7 @@ async def conversation_stream(handoff_id: Id, request: Request) -> Response:
         async with store.sessions() as session:
             user = await session.get(StaffUser, staff_id)
             handoff = await session.get(Handoff, handoff_id)
-            if user is None or not user.active or handoff is None:
+            if not session_holds(user, version) or handoff is None:
                 return None
             if not may_see_handoff(user, handoff):
                 return None

@@ -22,7 +22,7 @@ from bot.channels.base import (
     WebhookRequest,
     reply_of,
 )
-from bot.channels.errors import ConnectionFailed, OutsideWindow, Rejected
+from bot.channels.errors import OutsideWindow, Rejected, transport_failure
 from bot.channels.gsm import sms_text
 from bot.channels.text import numbered
 from bot.channels.twilio_codes import send_error
@@ -131,7 +131,7 @@ class TwilioChannel:
         except TwilioRestException as exc:
             raise send_error(exc.status, exc.code, str(exc.msg)) from None
         except httpx.HTTPError as exc:
-            raise ConnectionFailed(f"Twilio unreachable: {type(exc).__name__}") from None
+            raise transport_failure(exc, "Twilio") from None
         return Sent(str(message.sid), segments=rendered.segments)
 
     async def close(self) -> None:
@@ -141,6 +141,8 @@ class TwilioChannel:
             await http.close()
 
 
-def twilio_client(account_sid: str, auth_token: str, api_url: str) -> Client:
+def twilio_client(
+    account_sid: str, auth_token: str, api_url: str, *, timeout: float = 10.0
+) -> Client:
     """A twilio Client whose requests go to `api_url` over httpx."""
-    return Client(account_sid, auth_token, http_client=HttpxTwilioClient(api_url))
+    return Client(account_sid, auth_token, http_client=HttpxTwilioClient(api_url, timeout=timeout))
