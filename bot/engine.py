@@ -196,8 +196,8 @@ def _use_hint(inbound: Inbound, ctx: TurnContext) -> None:
 def welcome(ctx: TurnContext) -> str:
     """The first words to a new resident: what the bot does."""
     _ = ctx.gettext
+    # Short, so that with the menu it fits two SMS: the menu says what the bot does.
     return _(
-        "Buongiorno e benvenuti! Sono Portineria, lo sportello delle Case di Quartiere. "
-        "Qui può trovare eventi e orari, prenotare aiuto per lo SPID, "
-        "segnalare un bisogno o parlare con una persona. Scriva pure con parole sue."
+        "Buongiorno! Sono Portineria, lo sportello delle Case di Quartiere. "
+        "Può scrivermi con parole sue."
     )
