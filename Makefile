@@ -45,9 +45,13 @@ lint: install
 	$(BIN)/ruff check bot nlu actions api tests bench
 	$(BIN)/lint-imports
 
+# Both cores (pytest-xdist); a module marked xdist_group stays on one worker (its fixtures
+# are made once). TEST_WORKERS=0 runs in this process, as a plain `pytest` does.
+TEST_WORKERS ?= 2
+
 test: install chromium
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # The console's browser tests drive Debian's chromium through Playwright's Python package.
 chromium:

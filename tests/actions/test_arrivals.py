@@ -17,6 +17,9 @@ from bot.messages import Inbound
 from nlu.types import NLU
 from tests.conftest import NOW, ROME
 
+# On PostgreSQL too: ON CONFLICT keeps a retried message once, SKIP LOCKED hands out leases.
+pytestmark = pytest.mark.both_databases
+
 LEASE = timedelta(seconds=30)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from actions import bookings, handoffs, needs, notes, privacy, residents, schedule, staff
@@ -11,6 +12,9 @@ from actions.db import SessionFactory, transaction
 from actions.models import Casa, Conversation, Delivery, HandoffNote, Resident, SpidSlot
 from actions.outbox import enqueue
 from tests.conftest import NOW
+
+# On PostgreSQL too: the search's LIKE with escapes, and erasure across every table.
+pytestmark = pytest.mark.both_databases
 
 
 async def test_export_then_erase(demo_sessions: SessionFactory) -> None:

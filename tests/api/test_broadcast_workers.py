@@ -23,6 +23,8 @@ from tests.fakes.telegram import TOKEN, FakeTelegram
 from tests.support.channels import require_redis
 from tests.support.processes import PORTINERIA, environment, eventually
 
+pytestmark = pytest.mark.processes
+
 ON_POSTGRES = pytest.mark.parametrize(
     "database", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
 )

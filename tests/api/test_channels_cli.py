@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pytest
 
 from actions import arrivals
 from actions.db import SessionFactory, transaction
@@ -18,6 +19,8 @@ from tests.fakes.telegram import TOKEN, FakeTelegram
 from tests.support import channels as support
 from tests.support.channels import PUBLIC_URL, TELEGRAM_SECRET, TelegramResident, Webhooks
 from tests.support.processes import PORTINERIA, environment, eventually, portineria, serving
+
+pytestmark = pytest.mark.processes
 
 fake_telegram = support.fake_telegram
 

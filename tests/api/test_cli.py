@@ -6,6 +6,8 @@ import pytest
 
 from tests.support.processes import chat_jsonl, environment, portineria
 
+pytestmark = pytest.mark.processes
+
 
 @pytest.fixture
 def env(database: tuple[str, str | None], nlu: object) -> dict[str, str]:
@@ -66,6 +68,8 @@ def test_unreachable_database_gives_one_line(tmp_path: object) -> None:
     assert "cannot use the database" in done.stderr and "Traceback" not in done.stderr
 
 
+# On PostgreSQL too: a missing table aborts the transaction there (the check's savepoint).
+@pytest.mark.both_databases
 def test_chat_refuses_an_unmigrated_database(database: tuple[str, str | None]) -> None:
     done = portineria("chat", "--jsonl", env=environment(database), stdin="ciao\n")
     assert done.returncode == 2 and "portineria db upgrade" in done.stderr

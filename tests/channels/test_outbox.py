@@ -24,6 +24,9 @@ from bot.outbox import Sender
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.twilio import FakeTwilio
 
+# On PostgreSQL too: the sender's claims (FOR UPDATE SKIP LOCKED), leases and two senders.
+pytestmark = pytest.mark.both_databases
+
 
 async def _address(
     sessions: SessionFactory, channel: str, address: str, **flags: object
