@@ -16,8 +16,8 @@ from api.console import (
     auditlog,
     auth,
     broadcasts,
+    conversations,
     handoff,
-    inbox,
     needs,
     overview,
     residents,
@@ -26,7 +26,7 @@ from api.console import (
 from api.console.web import TEMPLATES, ActionFailed, LoginRequired, flash, redirect
 
 PREFIX = "/console"
-ROUTERS = (auth, inbox, handoff, needs, schedule, broadcasts, overview, residents, auditlog)
+ROUTERS = (auth, conversations, handoff, needs, schedule, broadcasts, overview, residents, auditlog)
 
 
 def install(app: FastAPI) -> None:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.support.channels import require_redis
-from tests.support.processes import environment, portineria, serving
+from tests.support.processes import ON_POSTGRES, environment, portineria, serving
 
 # One worker runs the whole module, so its server starts once.
 pytestmark = [pytest.mark.processes, pytest.mark.xdist_group("serve")]
@@ -37,8 +37,7 @@ def test_openapi_docs_are_served(server: str) -> None:
     assert "/health" in httpx.get(f"{server}/openapi.json").json()["paths"]
 
 
-# On PostgreSQL too: several workers are how PostgreSQL deployments scale.
-@pytest.mark.both_databases
+@ON_POSTGRES
 def test_several_workers_share_the_port(database: tuple[str, str | None], tmp_path: Path) -> None:
     redis_url = asyncio.run(require_redis())
     env = environment(database, PORTINERIA_REDIS_URL=redis_url)
@@ -49,8 +48,15 @@ def test_several_workers_share_the_port(database: tuple[str, str | None], tmp_pa
     assert all(len(a.headers["x-request-id"]) == 32 for a in answers)
 
 
-def test_several_workers_on_sqlite_need_redis(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [("serve", "--workers", "2"), ("serve", "--web-only"), ("worker",)],
+    ids=["workers", "web-only", "worker"],
+)
+def test_sqlite_is_one_process(tmp_path: Path, command: tuple[str, ...]) -> None:
     env = environment((f"sqlite+aiosqlite:///{tmp_path / 'p.db'}", None))
-    done = portineria("serve", "--workers", "2", env=env)
+    env["PORTINERIA_REDIS_URL"] = "redis://127.0.0.1:6379/0"  # no way around it, not even Redis
+    done = portineria(*command, env=env)
     assert done.returncode == 2
-    assert "PORTINERIA_REDIS_URL" in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert "use PostgreSQL" in done.stderr

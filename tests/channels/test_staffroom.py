@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from actions import staff
 from actions.db import transaction
 from actions.models import AuditEntry, Casa, Delivery, Handoff, HandoffNote, Resident
-from bot.staffroom import StaffRoom
+from bot.runtime.staffroom import StaffRoom
 from tests.conftest import NOW
 from tests.fakes.telegram import FakeTelegram
 from tests.support import channels as support
