@@ -17,7 +17,7 @@ from actions.errors import DomainError, NotFound
 from actions.models import Handoff, StaffUser
 
 ROLES = ("custodian", "community_manager", "admin")
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 # argon2 takes tens of milliseconds of CPU on purpose: off the event loop (webhooks, the API
 # and the console keep answering), and two at a time, so a flood of logins cannot take
 # every core either (argon2-cffi releases the GIL while it hashes).
@@ -104,6 +104,14 @@ async def check_password(password_hash: str, password: str) -> bool:
 # Checked when the e-mail is unknown, so a wrong address costs the same time as a wrong password
 # and the login form does not tell which addresses exist.
 _UNKNOWN_USER_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def use_password_hasher(hasher: PasswordHasher) -> None:
+    """Hash new staff passwords with `hasher` from now on (the tests' cheap parameters)."""
+    global _hasher, _UNKNOWN_USER_HASH
+    _hasher = hasher
+    # Same parameters for the unknown-address check, or it would cost more than a wrong password.
+    _UNKNOWN_USER_HASH = hasher.hash(secrets.token_urlsafe(16))
 
 
 async def authenticate(session: AsyncSession, *, email: str, password: str) -> StaffUser | None:

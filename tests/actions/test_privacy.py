@@ -6,6 +6,7 @@ import itertools
 import json
 from datetime import datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -33,6 +34,9 @@ from bot.runtime.turns import Conversations
 from nlu.types import NLU
 from tests.conftest import NOW, ROME
 from tests.support.traces import traces
+
+# On PostgreSQL too: the search's LIKE with escapes, and erasure across every table.
+pytestmark = pytest.mark.both_databases
 
 
 async def test_export_then_erase(demo_sessions: SessionFactory) -> None:

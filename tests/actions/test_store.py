@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from actions import places, residents
@@ -13,6 +14,9 @@ from actions.demo import DEMO_CASE, is_empty, load_demo_residents
 from actions.migrate import current_revision, head_revision
 from actions.models import Casa, Event, Resident, SpidSlot, StaffUser, Subscription
 from tests.conftest import NOW, ROME
+
+# On PostgreSQL too: the migrations, aware datetimes and writers taking turns.
+pytestmark = pytest.mark.both_databases
 
 
 async def test_migrations_reach_head(sessions: SessionFactory) -> None:

@@ -6,11 +6,16 @@ import pytest
 
 from tests.support.processes import chat_jsonl, environment, portineria
 
+# One worker runs the whole module, so its demo database is made once.
+pytestmark = [pytest.mark.processes, pytest.mark.xdist_group("cli")]
 
-@pytest.fixture
-def env(database: tuple[str, str | None], nlu: object) -> dict[str, str]:
-    """A migrated database with demo data (the `nlu` fixture has trained the model)."""
-    env = environment(database)
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory, nlu: object) -> dict[str, str]:
+    """One migrated SQLite database with demo data for the module (each test writes as a
+    resident of its own); the `nlu` fixture has trained the model."""
+    database = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('cli') / 'portineria.db'}"
+    env = environment((database, None))
     assert portineria("db", "upgrade", env=env).returncode == 0
     loaded = portineria("demo-data", env=env)
     assert loaded.returncode == 0, loaded.stderr
@@ -66,6 +71,8 @@ def test_unreachable_database_gives_one_line(tmp_path: object) -> None:
     assert "cannot use the database" in done.stderr and "Traceback" not in done.stderr
 
 
+# On PostgreSQL too: a missing table aborts the transaction there (the check's savepoint).
+@pytest.mark.both_databases
 def test_chat_refuses_an_unmigrated_database(database: tuple[str, str | None]) -> None:
     done = portineria("chat", "--jsonl", env=environment(database), stdin="ciao\n")
     assert done.returncode == 2 and "portineria db upgrade" in done.stderr

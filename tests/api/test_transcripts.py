@@ -8,6 +8,9 @@ import pytest
 
 from tests.support.processes import chat_jsonl, environment, portineria
 
+# One worker runs the whole module, so its demo database is made once.
+pytestmark = [pytest.mark.processes, pytest.mark.xdist_group("transcripts")]
+
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory, nlu: object) -> dict[str, str]:

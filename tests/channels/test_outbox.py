@@ -35,6 +35,9 @@ from tests.fakes.telegram import TOKEN as TELEGRAM_TOKEN
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
+# On PostgreSQL too: the sender's claims (FOR UPDATE SKIP LOCKED), leases and two senders.
+pytestmark = pytest.mark.both_databases
+
 
 async def _address(
     sessions: SessionFactory, channel: str, address: str, **flags: object

@@ -20,6 +20,8 @@ from tests.conftest import NOW
 from tests.console.conftest import PASSWORD, SECRET, add_staff, resident_waiting
 from tests.support.processes import PORTINERIA, environment, free_port
 
+pytestmark = pytest.mark.processes
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
