@@ -21,6 +21,9 @@ from tests.conftest import NOW, ROME
 from tests.console.conftest import resident_waiting
 from tests.support.chat import Resident
 
+# On PostgreSQL too: the staff API's scopes and holder rules (issue 21's findings).
+pytestmark = pytest.mark.both_databases
+
 DOCS = ("/docs", "/redoc", "/openapi.json")
 
 
