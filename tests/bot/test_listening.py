@@ -109,7 +109,7 @@ async def test_cancelling_asks_first(resident: Resident, demo_sessions: SessionF
 async def test_a_new_resident_is_welcomed_in_the_telegram_language(resident: Resident) -> None:
     resident.channel, resident.address = "telegram", "99001"
     replies = await resident.says("/start", hint="uk")
-    assert "ласкаво просимо" in replies[0].text
+    assert "Добрий день! Я Portineria" in replies[0].text
     assert "Bentornato" not in resident.text
 
 
