@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/*.po))
 
-.PHONY: install chromium run test lint catalogs extract update-catalogs compile-catalogs db demo-data chat rasa bench clean
+.PHONY: install chromium espeak run test lint catalogs extract update-catalogs compile-catalogs db demo-data chat rasa bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ db: install
 demo-data: db
 	$(BIN)/portineria demo-data --if-empty
 
-run: demo-data
+run: demo-data espeak
 	$(BIN)/portineria nlu train
 	@echo
 	@echo "Portineria is starting on http://127.0.0.1:8000  (docs: /docs, health: /health)"
@@ -45,13 +45,17 @@ lint: install
 	$(BIN)/ruff check bot nlu actions api tests bench
 	$(BIN)/lint-imports
 
-test: install chromium
+test: install chromium espeak
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 # The console's browser tests drive Debian's chromium through Playwright's Python package.
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
+# Spoken answers are read by Debian's espeak-ng (offline); the voice tests speak with it too.
+espeak:
+	@test -x /usr/bin/espeak-ng || (apt-get update && apt-get install -y espeak-ng)
 
 chat: db
 	$(BIN)/portineria chat

@@ -14,7 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from actions.errors import DomainError
-from api import console, operations, webhooks
+from api import console, media, operations, webhooks
 from api.body_limit import BodySizeLimit
 from api.logs import RequestIds
 from api.routes import broadcasts, handoffs, needs
@@ -54,6 +54,7 @@ def create_app(settings: Settings, *, telegram_polling: bool = False) -> FastAPI
     # Webhooks first: routes are matched in order, and these are called the most.
     app.include_router(webhooks.router)
     app.include_router(operations.router)
+    app.include_router(media.router)
     app.include_router(handoffs.router)
     app.include_router(needs.router)
     app.include_router(broadcasts.router)

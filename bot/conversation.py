@@ -18,8 +18,9 @@ from bot.engine import handle_turn
 from bot.flood import FloodGuard
 from bot.i18n import gettext_for
 from bot.keywords import START, STOP, command_of
-from bot.messages import Inbound, Reply
+from bot.messages import Inbound, Media, Reply
 from bot.metrics import MESSAGES_IN
+from bot.runtime.speaking import SpokenReplies
 from bot.staffroom import StaffRoom
 from bot.state import ConversationState
 from nlu.types import NLU
@@ -47,6 +48,7 @@ class Conversations:
     default_language: str = "it"
     flood: FloodGuard | None = None
     staff_room: StaffRoom | None = None  # the custodians' Telegram groups, when configured
+    speaker: SpokenReplies | None = None  # voice notes for the residents who asked for them
 
     async def receive(self, inbound: Inbound, *, now: datetime, deliver: bool = True) -> Outcome:
         """Handle one message in one transaction; `deliver` queues the replies in the outbox.
@@ -121,10 +123,16 @@ class Conversations:
                 )
             if ctx.forget:
                 return await self._forget(session, address, result.replies, deliver, now)
+            # Before the first write: on SQLite the lock is not held while espeak-ng reads.
+            notes: list[bytes | None] = []
+            if deliver and self.speaker is not None and resident.voice_replies:
+                notes = await self.speaker.notes(result.replies, resident.language, inbound.channel)
             conversation.state = result.state.to_dict()
             conversation.last_channel = inbound.channel
             conversation.updated_at = now
-            self._record(session, inbound, address, result.replies, result.intent, deliver, now)
+            self._record(
+                session, inbound, address, result.replies, result.intent, deliver, now, notes
+            )
             if self.staff_room is not None:
                 await self.staff_room.after_turn(
                     session,
@@ -145,8 +153,8 @@ class Conversations:
             )
             return Outcome(result.replies, language=resident.language)
 
-    @staticmethod
     def _record(
+        self,
         session: AsyncSession,
         inbound: Inbound,
         address: ChannelAddress,
@@ -154,8 +162,9 @@ class Conversations:
         intent: str | None,
         deliver: bool,
         now: datetime,
+        notes: list[bytes | None] | None = None,
     ) -> None:
-        """Log the message and the replies; queue the replies for sending."""
+        """Log the message and the replies; queue the replies (and their voice notes)."""
         residents.log_message(
             session,
             resident_id=address.resident_id,
@@ -164,10 +173,11 @@ class Conversations:
             text=inbound.text,
             now=now,
             provider_message_id=inbound.provider_message_id,
-            media=[{"kind": m.kind, "url": m.url} for m in inbound.media],
+            # A voice note's transcript is the text; `heard` marks it as one, beside its audio.
+            media=[_logged(m, inbound.heard) for m in inbound.media],
             intent=intent,
         )
-        for reply in replies:
+        for n, reply in enumerate(replies):
             residents.log_message(
                 session,
                 resident_id=address.resident_id,
@@ -177,7 +187,18 @@ class Conversations:
                 now=now,
             )
             if deliver:
-                enqueue(session, address=address, payload=reply.to_dict(), kind="reply", now=now)
+                payload = reply.to_dict()
+                note = notes[n] if notes and n < len(notes) else None
+                if note is not None and self.speaker is not None:
+                    self.speaker.attach(
+                        session,
+                        payload,
+                        note,
+                        channel=inbound.channel,
+                        resident_id=address.resident_id,
+                        now=now,
+                    )
+                enqueue(session, address=address, payload=payload, kind="reply", now=now)
 
     async def _slow_down(
         self,
@@ -239,3 +260,11 @@ class Conversations:
             address.opted_out = True
         elif command == START:
             address.opted_out = False
+
+
+def _logged(media: Media, heard: str | None) -> dict[str, str | None]:
+    """A media reference as the message log keeps it; a voice note says how it was heard."""
+    logged = {"kind": media.kind, "url": media.url, "content_type": media.content_type}
+    if heard is not None and media.kind in ("voice", "audio"):
+        logged["heard"] = heard
+    return logged

@@ -9,6 +9,7 @@ from bot.context import TurnContext
 from bot.flows import FLOWS
 from bot.flows.base import Turn
 from bot.flows.menu import MENU_KEYS
+from bot.flows.voice import said_back
 from bot.keywords import command_of, digit_of
 from bot.messages import Inbound, Reply
 from bot.state import ConversationState
@@ -43,6 +44,9 @@ async def handle_turn(inbound: Inbound, state: ConversationState, ctx: TurnConte
         if flow.accepts(turn):
             replies = await flow.handle(turn, ctx)
             break
+    heard = said_back(inbound, ctx)
+    if heard is not None and replies:  # what a voice note said, before the answer to it
+        replies.insert(0, heard)
     state.last_turn_at = ctx.now.isoformat()
     return TurnResult(replies, state, turn.parse.intent.name if turn.parse else None)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -43,6 +43,8 @@ class Intake:
     # On SQLite a turn holds the one write lock from its first write to its commit: turns
     # run together would run their NLU while another holds it, and every writer would wait.
     one_at_a_time: bool = False
+    # Voice notes become their transcript here, before the turn (bot/runtime/voicenotes.py).
+    listen: Callable[[Inbound], Awaitable[Inbound]] | None = None
     _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False)
 
     def wake(self) -> None:
@@ -93,6 +95,8 @@ class Intake:
     async def _run_turn(self, arrival: Arrival) -> None:
         try:
             inbound = Inbound.from_dict(arrival.message)
+            if self.listen is not None:
+                inbound = await self.listen(inbound)
             try:
                 await self.conversations.receive(inbound, now=self.clock())
             except IntegrityError:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import arrivals, broadcasts, residents
+from actions import arrivals, broadcasts, residents, voice
 from actions.db import SessionFactory, transaction
 from actions.errors import InvalidTransition
 from bot.notices import send_reminders
@@ -40,6 +40,7 @@ async def run_due_jobs(
     async with transaction(sessions) as session:
         await residents.purge_messages(session, before=now - retention)
         await arrivals.purge(session, before=now - retention)
+        await voice.purge_clips(session, now=now)
 
 
 async def run_jobs_forever(

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from actions.errors import InvalidTransition
 from api.console import (
+    audio,
     auditlog,
     auth,
     broadcasts,
@@ -26,7 +27,7 @@ from api.console import (
 from api.console.web import TEMPLATES, ActionFailed, LoginRequired, flash, redirect
 
 PREFIX = "/console"
-ROUTERS = (auth, inbox, handoff, needs, schedule, broadcasts, overview, residents, auditlog)
+ROUTERS = (auth, inbox, handoff, audio, needs, schedule, broadcasts, overview, residents, auditlog)
 
 
 def install(app: FastAPI) -> None:

@@ -45,3 +45,7 @@ class Rejected(SendError):
 
 class OutsideWindow(Rejected):
     """WhatsApp: free-form text more than 24 hours after the resident's last message."""
+
+
+class MediaUnavailable(Exception):
+    """A resident's file could not be fetched from the provider (gone, too big, refused)."""

@@ -13,6 +13,7 @@ from bot.flows.person import EmergencyFlow, HeldFlow, MediaFlow, PersonFlow
 from bot.flows.privacy import PrivacyFlow
 from bot.flows.spidinfo import SpidInfoFlow
 from bot.flows.toolong import TooLongFlow
+from bot.flows.voice import NotHeardFlow, VoiceFlow
 
 # Order is priority: a person holding the conversation first, then danger, then what
 # works from anywhere (a person, a message too long to act on, privacy, STOP, menu), the
@@ -24,6 +25,8 @@ FLOWS: tuple[Flow, ...] = (
     TooLongFlow(),
     PrivacyFlow(),
     UnsubscribeFlow(),
+    NotHeardFlow(),
+    VoiceFlow(),
     MenuFlow(),
     MediaFlow(),
     LanguageFlow(),
