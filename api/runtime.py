@@ -100,7 +100,9 @@ async def build_conversations(settings: Settings, store: Store) -> Conversations
     )
 
 
-def voice_notes(settings: Settings, store: Store, channels: dict[str, Channel]) -> Listen | None:
+def voice_notes(
+    settings: Settings, sessions: SessionFactory, channels: dict[str, Channel]
+) -> Listen | None:
     """What hears voice notes in the intake; None with PORTINERIA_STT=off."""
     if settings.stt == "off":
         return None
@@ -109,7 +111,7 @@ def voice_notes(settings: Settings, store: Store, channels: dict[str, Channel]) 
         for name, channel in channels.items()
         if hasattr(channel, "fetch_media")
     }
-    return VoiceNotes(store.sessions, fetchers, settings.stt_model_dir, STT_BASE_MODEL_DIR).listen
+    return VoiceNotes(sessions, fetchers, settings.stt_model_dir, STT_BASE_MODEL_DIR).listen
 
 
 def staff_room(settings: Settings) -> StaffRoom | None:
@@ -190,7 +192,7 @@ async def channels_running(
             conversations,
             sender.wake,
             one_at_a_time=on_sqlite(store),
-            listen=voice_notes(settings, store, channels),
+            listen=voice_notes(settings, store.sessions, channels),
         )
         room = conversations.staff_room
     inbox = InboxWriter(store.sessions, sqlite_file_engine(settings.database_url))
@@ -239,7 +241,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
             sender.wake,
             poll=WORKER_INTAKE_POLL,
             one_at_a_time=on_sqlite(store),
-            listen=voice_notes(settings, store, channels),
+            listen=voice_notes(settings, store.sessions, channels),
         )
         async with jobs_running(settings, store, here=True):
             await asyncio.gather(intake.run_forever(stop), sender.run_forever(stop))

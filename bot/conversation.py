@@ -264,7 +264,9 @@ class Conversations:
 
 def _logged(media: Media, heard: str | None) -> dict[str, str | None]:
     """A media reference as the message log keeps it; a voice note says how it was heard."""
-    logged = {"kind": media.kind, "url": media.url, "content_type": media.content_type}
+    logged = {"kind": media.kind, "url": media.url}
+    if media.content_type:  # Twilio's media say their type; the console plays them with it
+        logged["content_type"] = media.content_type
     if heard is not None and media.kind in ("voice", "audio"):
         logged["heard"] = heard
     return logged
