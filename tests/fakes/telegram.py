@@ -9,6 +9,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from tests.fakes.server import Answer, FakeServer, Recorded
 
@@ -108,7 +109,8 @@ class FakeTelegram(FakeServer):
         ]
 
     def _answer(self, request: Recorded) -> Answer:
-        if request.path.startswith(f"/file/bot{self.token}/voice/"):
+        # httpx sends the token's colon as %3A in a download's path, as Telegram accepts.
+        if unquote(request.path).startswith(f"/file/bot{self.token}/voice/"):
             content = self.files.get(request.path.rpartition("/")[2])
             if content is None:
                 return _error(404, "Not Found")
