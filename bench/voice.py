@@ -99,12 +99,16 @@ def speed_figures(listener: Listener, nlu: Any, requests: list[dict[str, str]]) 
     listener.hear(note("ciao", "it", 175), language="it")  # warm-up: VAD model, caches
     cpu, wall = time.process_time(), time.perf_counter()
     heard = listener.hear(audio, language="it")
+    heard_cpu = time.process_time() - cpu
     nlu.parse(heard.text[:500], now=datetime.now(UTC))
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    print(f"  20 s note heard as {heard.text!r}", flush=True)
     return {
         "note_seconds": round(heard.seconds, 1),
-        "cpu_seconds_per_audio_second": round(cpu / heard.seconds, 3),
-        "answer_seconds_20s_note": round(wall, 2),
+        "cpu_seconds_per_audio_second": round(heard_cpu / heard.seconds, 3),
+        "answer_cpu_seconds_20s_note": round(cpu, 2),
+        # Wall time on a shared machine: with other work on the core it is longer than the CPU.
+        "answer_wall_seconds_20s_note": round(wall, 2),
         "answer_goal_seconds": 8,
     }
 

@@ -22,10 +22,13 @@ from bot.conversation import Conversations
 from bot.logcontext import REQUEST_ID
 from bot.messages import Inbound
 from bot.outbox import backoff, rest, utc_now
+from bot.runtime.voicenotes import voice_note_of
 
 log = logging.getLogger(__name__)
 # A turn takes well under a second; a dead intake's messages are taken again after this.
 LEASE = timedelta(seconds=30)
+# Hearing a voice note (up to 2 minutes of audio) on one core can take longer than that.
+LISTEN_LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 6  # then the message stays "failed" in the inbox, for a person to look at
 
 
@@ -95,7 +98,10 @@ class Intake:
     async def _run_turn(self, arrival: Arrival) -> None:
         try:
             inbound = Inbound.from_dict(arrival.message)
-            if self.listen is not None:
+            if self.listen is not None and voice_note_of(inbound) is not None:
+                async with transaction(self.sessions) as session:
+                    until = self.clock() + LISTEN_LEASE
+                    await arrivals.hold(session, arrival_id=arrival.id, until=until)
                 inbound = await self.listen(inbound)
             try:
                 await self.conversations.receive(inbound, now=self.clock())
