@@ -17,8 +17,8 @@ from api.console import (
     auditlog,
     auth,
     broadcasts,
+    conversations,
     handoff,
-    inbox,
     needs,
     overview,
     residents,
@@ -27,7 +27,18 @@ from api.console import (
 from api.console.web import TEMPLATES, ActionFailed, LoginRequired, flash, redirect
 
 PREFIX = "/console"
-ROUTERS = (auth, inbox, handoff, audio, needs, schedule, broadcasts, overview, residents, auditlog)
+ROUTERS = (
+    auth,
+    conversations,
+    handoff,
+    audio,
+    needs,
+    schedule,
+    broadcasts,
+    overview,
+    residents,
+    auditlog,
+)
 
 
 def install(app: FastAPI) -> None:

@@ -16,16 +16,16 @@ from actions.db import SessionFactory, transaction
 from actions.demo import load_demo
 from actions.models import Conversation, MessageLog
 from api import deps
-from api.inbox import InboxWriter
 from api.main import create_app
 from api.media import PREFIX as MEDIA_PREFIX
 from api.runtime import build_channels, voice_notes
-from api.webhooks import ChannelRuntime
-from bot.channels.budget import Budget
-from bot.conversation import Conversations
-from bot.intake import Intake
-from bot.outbox import Sender
-from bot.runtime.speaking import encode_ogg_opus, synthesize
+from bot.runtime.budget import Budget
+from bot.runtime.events import ChannelRuntime
+from bot.runtime.inbox import InboxWriter
+from bot.runtime.intake import Intake
+from bot.runtime.sender import Sender
+from bot.runtime.speaking import SpokenReplies, encode_ogg_opus, synthesize
+from bot.runtime.turns import Conversations
 from nlu.types import NLU
 from tests.conftest import ROME
 from tests.fakes.telegram import FakeTelegram
@@ -71,8 +71,6 @@ async def voiced(
     app = create_app(settings)
     channels = build_channels(settings)
     sender = Sender(sessions, channels, Budget())
-    from bot.runtime.speaking import SpokenReplies
-
     conversations = Conversations(
         sessions, nlu, ROME, speaker=SpokenReplies(PUBLIC_URL + MEDIA_PREFIX)
     )

@@ -11,7 +11,7 @@ from actions import residents
 from actions.db import SessionFactory, transaction
 from api.main import create_app
 from api.runtime import build_channels
-from api.webhooks import ChannelRuntime
+from bot.runtime.events import ChannelRuntime
 from tests.conftest import NOW
 from tests.console.conftest import SECRET, add_staff, log_in, resident_waiting
 from tests.fakes.telegram import TOKEN, FakeTelegram
