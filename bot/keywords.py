@@ -22,9 +22,7 @@ COMMANDS: dict[str, frozenset[str]] = {
             "menu",
             "menù",
             "inizio",
-            "indietro",
             "torna al menu",
-            "back",
             "main menu",
             "قائمة",
             "القائمة",
@@ -113,6 +111,29 @@ COMMANDS: dict[str, frozenset[str]] = {
     ),
 }
 
+
+# "indietro" inside a form goes back one question, keeping the answers; elsewhere, the menu.
+BACK = "back"
+COMMANDS[BACK] = frozenset(
+    {
+        "indietro",
+        "torna indietro",
+        "back",
+        "go back",
+        "رجوع",
+        "ارجع",
+        "الرجوع",
+        "înapoi",
+        "inapoi",
+        "mbrapa",
+        "prapa",
+        "kthehu",
+        "назад",
+        "повернутися",
+        "返回",
+        "上一步",
+    }
+)
 
 WITHDRAW = "withdraw"
 COMMANDS[WITHDRAW] = frozenset(

@@ -7,6 +7,7 @@ from bot.flows.hours import HoursFlow
 from bot.flows.language import LanguageFlow
 from bot.flows.menu import FallbackFlow, MenuFlow, SmallTalkFlow
 from bot.flows.mybookings import MyBookingsFlow
+from bot.flows.myneeds import MyNeedsFlow
 from bot.flows.need import NeedFlow
 from bot.flows.news import SubscribeFlow, UnsubscribeFlow
 from bot.flows.person import EmergencyFlow, HeldFlow, MediaFlow, PersonFlow
@@ -14,6 +15,7 @@ from bot.flows.privacy import PrivacyFlow
 from bot.flows.spidinfo import SpidInfoFlow
 from bot.flows.toolong import TooLongFlow
 from bot.flows.voice import NotHeardFlow, VoiceFlow
+from bot.flows.whichone import WhichOneFlow
 
 # Order is priority: a person holding the conversation first, then danger, then what
 # works from anywhere (a person, a message too long to act on, privacy, STOP, menu), the
@@ -23,6 +25,7 @@ FLOWS: tuple[Flow, ...] = (
     EmergencyFlow(),
     PersonFlow(),
     TooLongFlow(),
+    WhichOneFlow(),
     PrivacyFlow(),
     UnsubscribeFlow(),
     NotHeardFlow(),
@@ -30,6 +33,7 @@ FLOWS: tuple[Flow, ...] = (
     MenuFlow(),
     MediaFlow(),
     LanguageFlow(),
+    MyNeedsFlow(),
     EventsFlow(),
     BookingFlow(),
     MyBookingsFlow(),

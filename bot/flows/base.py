@@ -23,6 +23,9 @@ class Turn:
     number: int | None = None  # the number written, even when it picked nothing
     parse: Parse | None = None
     held: bool = False  # a person holds the conversation
+    # the options the words fitted equally well ("Ospizio o Orologio?"): positions in offered
+    ambiguous: tuple[int, ...] = ()
+    first: bool = False  # the first message of a new resident: the engine adds a welcome
 
     @property
     def intent(self) -> str | None:

@@ -6,7 +6,7 @@ from bot.context import TurnContext
 from bot.flows.base import Turn
 from bot.flows.handoff import hand_to_person
 from bot.i18n import N_
-from bot.keywords import MENU
+from bot.keywords import BACK, MENU
 from bot.messages import Reply
 from bot.state import ConversationState
 
@@ -38,9 +38,10 @@ def retry_prefix(ctx: TurnContext, retry: bool) -> str:
     return ctx.gettext("Scriva un numero della lista.") + "\n" if retry else ""
 
 
-def offer(state: ConversationState, keys: list[str]) -> None:
-    """Remember which key each number stands for."""
+def offer(state: ConversationState, keys: list[str], times: list[str] | None = None) -> None:
+    """Remember which key each number stands for (and, for slots, the time of each)."""
     state.offered = keys
+    state.times = times or []
 
 
 class MenuFlow:
@@ -51,6 +52,8 @@ class MenuFlow:
     def accepts(self, turn: Turn) -> bool:
         return (
             turn.command == MENU
+            # "indietro" with no answer kept to go back to: the menu is the step before
+            or (turn.command == BACK and not turn.state.slots)
             or turn.intent in ("greet", "help")
             or (not turn.text and not turn.inbound.media)
         )
@@ -59,7 +62,7 @@ class MenuFlow:
         _ = ctx.gettext
         turn.state.misunderstood = 0
         intro = None
-        if turn.intent == "greet":
+        if turn.intent == "greet" and not turn.first:  # a new resident has the welcome
             intro = _("Buongiorno! Sono Portineria, lo sportello delle Case di Quartiere.")
         return [main_menu(ctx, turn.state, intro)]
 

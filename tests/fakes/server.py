@@ -24,6 +24,12 @@ class Recorded:
     headers: dict[str, str]  # lower-case names
     body: bytes
     at: float = field(default_factory=time.monotonic)
+    query: str = ""  # the URL's query string, e.g. "page=2&limit=50"
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The query string's parameters (one value each)."""
+        return dict(parse_qsl(self.query))
 
     @property
     def fields(self) -> dict[str, str]:
@@ -66,7 +72,7 @@ class Answer:
     """What the fake sends back."""
 
     status: int
-    body: Any
+    body: Any  # sent as JSON; bytes are sent as they are (a broken answer)
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -99,13 +105,18 @@ class FakeServer:
             def do_GET(self) -> None:  # noqa: N802
                 self._serve()
 
+            def do_DELETE(self) -> None:  # noqa: N802
+                self._serve()
+
             def _serve(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
+                url = urlsplit(self.path)
                 request = Recorded(
                     self.command,
-                    urlsplit(self.path).path,
+                    url.path,
                     {k.lower(): v for k, v in self.headers.items()},
                     self.rfile.read(length),
+                    query=url.query,
                 )
                 answer = fake.handler(request)
                 with fake._lock:

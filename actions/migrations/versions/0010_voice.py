@@ -1,7 +1,7 @@
 """voice: residents who want spoken answers, and the voice notes served to WhatsApp
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0011
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import actions.models
 
 revision = "0010"
-down_revision = "0006"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
