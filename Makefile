@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/*.po))
 
-.PHONY: install lock audit chromium run test lint catalogs extract update-catalogs compile-catalogs db demo-data chat rasa bench clean
+.PHONY: install lock audit chromium espeak run test lint catalogs extract update-catalogs compile-catalogs db demo-data chat rasa bench clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,7 @@ db: install
 demo-data: db
 	$(BIN)/portineria demo-data --if-empty
 
-run: demo-data
+run: demo-data espeak
 	$(BIN)/portineria nlu train
 	@echo
 	@echo "Portineria is starting on http://127.0.0.1:8000  (docs: /docs, health: /health)"
@@ -67,13 +67,17 @@ audit: install
 # are made once). TEST_WORKERS=0 runs in this process, as a plain `pytest` does.
 TEST_WORKERS ?= 2
 
-test: install chromium
+test: install chromium espeak
 	$(BIN)/lint-imports
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # The console's browser tests drive Debian's chromium through Playwright's Python package.
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
+# Spoken answers are read by Debian's espeak-ng (offline); the voice tests speak with it too.
+espeak:
+	@test -x /usr/bin/espeak-ng || (apt-get update && apt-get install -y espeak-ng)
 
 chat: db
 	$(BIN)/portineria chat

@@ -114,6 +114,11 @@ async def claim(
     return sorted(taken.all(), key=lambda a: a.id)
 
 
+async def hold(session: AsyncSession, *, arrival_id: int, until: datetime) -> None:
+    """Keep a taken row from the other intakes until `until` (a voice note being heard)."""
+    await session.execute(update(Arrival).where(Arrival.id == arrival_id).values(due_at=until))
+
+
 async def answered(session: AsyncSession, *, arrival_id: int) -> None:
     """The turn ran: the message lives on in the message log, not here."""
     await session.execute(delete(Arrival).where(Arrival.id == arrival_id))

@@ -13,11 +13,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -95,6 +97,8 @@ class Resident(Base):
     display_name: Mapped[str | None] = mapped_column(String(120))
     consent_contact: Mapped[bool] = mapped_column(Boolean, default=False)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Asked for spoken answers: each reply also goes as a voice note (Telegram, WhatsApp).
+    voice_replies: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime]
     addresses: Mapped[list[ChannelAddress]] = relationship(back_populates="resident")
 
@@ -422,3 +426,17 @@ class HamletPost(Base):
     error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
     posted_at: Mapped[datetime | None]
+
+
+class SpokenClip(Base):
+    """A voice note read aloud for a WhatsApp resident, served to Twilio at an unguessable
+    URL until it expires (Twilio fetches it once, when it sends the message)."""
+
+    __tablename__ = "spoken_clips"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"))
+    content_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from actions.clock import SYSTEM_CLOCK, Clock
 from actions.errors import DomainError
-from api import console, docs, operations, webhooks
+from api import console, docs, media, operations, webhooks
 from api.body_limit import BodySizeLimit
 from api.login_limits import LoginLimits
 from api.logs import RequestIds
@@ -83,6 +83,7 @@ def create_app(
     # Webhooks first: routes are matched in order, and these are called the most.
     app.include_router(webhooks.router)
     app.include_router(operations.router)
+    app.include_router(media.router)
     app.include_router(handoffs.router)
     app.include_router(needs.router)
     app.include_router(broadcasts.router)

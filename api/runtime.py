@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -15,6 +16,7 @@ from actions import places
 from actions.clock import SYSTEM_CLOCK, Clock
 from actions.db import SessionFactory, create_engine, create_session_factory, is_sqlite
 from api.hamlet import hamlet_bridge
+from api.media import PREFIX as MEDIA_PREFIX
 from api.settings import Settings
 from bot.channels.base import Channel
 from bot.channels.redaction import hide_in_logs
@@ -27,12 +29,16 @@ from bot.runtime.jobs import run_jobs_forever
 from bot.runtime.metrics import TimedNLU
 from bot.runtime.polling import poll_telegram
 from bot.runtime.sender import Sender
+from bot.runtime.speaking import SpokenReplies
 from bot.runtime.staffroom import StaffRoom
 from bot.runtime.turns import Conversations
+from bot.runtime.voicenotes import Listen, VoiceNotes
 from nlu.gazetteer import load_gazetteer, merge_names
 from nlu.types import NLU, Gazetteer
 
 WORKER_INTAKE_POLL = 0.2  # seconds: at most this much is added to a reply's delay
+# The shipped Whisper model is joined here from its two wheels (once, then checked).
+STT_BASE_MODEL_DIR = Path("var/stt/whisper-base")
 
 
 @dataclass(frozen=True)
@@ -82,8 +88,28 @@ async def build_conversations(settings: Settings, store: Store) -> Conversations
     nlu = TimedNLU(build_nlu(settings, await gazetteer_with_case(store)))
     flood = FloodGuard(settings.flood_per_minute, settings.redis_url)
     return Conversations(
-        store.sessions, nlu, settings.zone, settings.default_language, flood, staff_room(settings)
+        store.sessions,
+        nlu,
+        settings.zone,
+        settings.default_language,
+        flood,
+        staff_room(settings),
+        SpokenReplies(public_base(settings) + MEDIA_PREFIX),
     )
+
+
+def voice_notes(
+    settings: Settings, sessions: SessionFactory, channels: dict[str, Channel]
+) -> Listen | None:
+    """What hears voice notes in the intake; None with PORTINERIA_STT=off."""
+    if settings.stt == "off":
+        return None
+    fetchers = {
+        name: channel.fetch_media
+        for name, channel in channels.items()
+        if hasattr(channel, "fetch_media")
+    }
+    return VoiceNotes(sessions, fetchers, settings.stt_model_dir, STT_BASE_MODEL_DIR).listen
 
 
 def staff_room(settings: Settings) -> StaffRoom | None:
@@ -169,7 +195,13 @@ async def channels_running(
         conversations = getattr(app.state, "conversations", None)
         if conversations is None:
             conversations = await build_conversations(settings, store)
-        intake = Intake(store.sessions, conversations, sender.wake, clock)
+        intake = Intake(
+            store.sessions,
+            conversations,
+            sender.wake,
+            clock,
+            listen=voice_notes(settings, store.sessions, channels),
+        )
         room = conversations.staff_room
     inbox = InboxWriter(store.sessions)
     runtime = ChannelRuntime(
@@ -217,6 +249,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
             conversations,
             sender.wake,
             poll=WORKER_INTAKE_POLL,
+            listen=voice_notes(settings, store.sessions, channels),
         )
         async with jobs_running(settings, store, here=True):
             await asyncio.gather(intake.run_forever(stop), sender.run_forever(stop))

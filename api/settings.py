@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     rasa_url: AnyHttpUrl | None = None
     nlu_model_dir: Path = Path("var/nlu")
     nlu_threshold: float = Field(default=0.45, ge=0.0, le=1.0)
+    # Voice notes heard offline (Whisper); off: they get "I can only read" and a person.
+    stt: Literal["on", "off"] = "on"
+    # Another CTranslate2 Whisper model (e.g. small); unset: the shipped base model.
+    stt_model_dir: Path | None = None
 
     @field_validator("database_url")
     @classmethod

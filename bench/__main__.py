@@ -13,6 +13,7 @@ BENCHES = {
     "faults": "bench.faults",
     "broadcast": "bench.broadcast",
     "logins": "bench.logins",
+    "voice": "bench.voice",
 }
 DEFAULT = ("nlu",)
 

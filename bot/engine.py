@@ -13,6 +13,7 @@ from bot.context import TurnContext
 from bot.flows import FLOWS
 from bot.flows.base import Turn
 from bot.flows.menu import MENU_KEYS, without_full_menu
+from bot.flows.voice import said_back
 from bot.keywords import MENU, NO, START, YES, command_of, digit_of
 from bot.messages import Inbound, Reply
 from bot.options import match_option
@@ -78,6 +79,9 @@ async def handle_turn(inbound: Inbound, state: ConversationState, ctx: TurnConte
     if ctx.channel == "sms" and not new_conversation and flow.name != "menu":
         replies = without_full_menu(ctx, replies)
     _remember_labels(state, replies)
+    heard = said_back(inbound, ctx)
+    if heard is not None and replies:  # what a voice note said, before the answer to it
+        replies.insert(0, heard)
     state.last_turn_at = ctx.now.isoformat()
     return TurnResult(replies, state, turn.parse.intent.name if turn.parse else None)
 

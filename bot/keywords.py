@@ -151,6 +151,56 @@ COMMANDS[WITHDRAW] = frozenset(
     }
 )
 
+# Spoken answers on and off (each reply also as a voice note), said or written.
+VOICE, TEXT_ONLY = "voice", "text only"
+COMMANDS[VOICE] = frozenset(
+    {
+        "mi risponda a voce",
+        "rispondimi a voce",
+        "risponda a voce",
+        "rispondi a voce",
+        "risposte a voce",
+        "a voce",
+        "voce",
+        "answer by voice",
+        "reply by voice",
+        "voice replies",
+        "voice",
+        "رد بالصوت",
+        "بالصوت",
+        "صوت",
+        "răspunde cu voce",
+        "răspunsuri vocale",
+        "vocal",
+        "përgjigju me zë",
+        "me zë",
+        "zë",
+        "відповідай голосом",
+        "голосом",
+        "голос",
+        "用语音回答",
+        "语音回复",
+        "语音",
+    }
+)
+COMMANDS[TEXT_ONLY] = frozenset(
+    {
+        "solo testo",
+        "risposte scritte",
+        "per iscritto",
+        "niente voce",
+        "text only",
+        "no voice",
+        "بالكتابة فقط",
+        "نص فقط",
+        "doar text",
+        "vetëm tekst",
+        "тільки текст",
+        "只要文字",
+        "文字回复",
+    }
+)
+
 # Asking to be forgotten, and asking what is stored: matched inside longer messages too.
 FORGET_PHRASES = (
     "cancella i miei dati",

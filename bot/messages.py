@@ -10,6 +10,8 @@ from typing import Any
 CHANNELS = ("telegram", "whatsapp", "sms", "console")
 # Longer than any real message (Telegram's own limit is 4096): the rest is noise or abuse.
 MAX_TEXT = 4096
+# A voice note listened to: its transcript is the message's text.
+HEARD, HEARD_CUT, NOT_HEARD = "heard", "cut", "unclear"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -34,6 +36,7 @@ class Inbound:
     provider_message_id: str | None = None
     language_hint: str | None = None  # e.g. Telegram's language_code
     display_name: str | None = None
+    heard: str | None = None  # HEARD, HEARD_CUT (only the start) or NOT_HEARD; None: typed
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape kept in the inbox until the turn runs."""

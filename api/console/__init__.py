@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from actions.errors import InvalidTransition
 from api.console import (
     accounts,
+    audio,
     auditlog,
     auth,
     broadcasts,
@@ -31,6 +32,7 @@ ROUTERS = (
     auth,
     conversations,
     handoff,
+    audio,
     needs,
     schedule,
     broadcasts,

@@ -96,6 +96,8 @@ class Rendered:
     encoding: str | None = None  # SMS: GSM-7 or UCS-2
     template: Template | None = None
     attachment: Attachment | None = None  # a file sent after the text where the channel can
+    voice: bytes | None = None  # the reply read aloud (OGG/Opus), sent after the text
+    voice_url: str | None = None  # the same, served by Portineria for Twilio to fetch
 
 
 @dataclass(frozen=True)

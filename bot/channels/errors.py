@@ -72,3 +72,7 @@ def transport_failure(exc: httpx.HTTPError, provider: str) -> SendError:
     if isinstance(exc, NOTHING_SENT):
         return ConnectionFailed(f"{provider} unreachable: {name}")
     return OutcomeUnknown(f"{provider} did not answer in time ({name}): it may have arrived")
+
+
+class MediaUnavailable(Exception):
+    """A resident's file could not be fetched from the provider (gone, too big, refused)."""

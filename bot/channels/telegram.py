@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -29,6 +30,7 @@ from telegram.request import HTTPXRequest
 from bot.channels.base import Malformed, Parsed, Rendered, Sent, WebhookRequest, reply_of
 from bot.channels.errors import (
     ConnectionFailed,
+    MediaUnavailable,
     Misconfigured,
     OutcomeUnknown,
     RecipientUnreachable,
@@ -45,6 +47,8 @@ SECRET_HEADER = "x-telegram-bot-api-secret-token"
 # The updates Portineria reads; the rest are never sent to it.
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 MAX_TEXT = 4096
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the Bot API serves files up to 20 MB
+FILE_SCHEME = "telegram-file:"  # how a Media url names a Telegram file (its file_id)
 # Bad requests that mean "this chat is gone", not "this message is wrong".
 GONE = ("chat not found", "user is deactivated", "peer_id_invalid", "bot was kicked")
 # Provider failures by type, checked in order (subclasses before their bases).
@@ -132,7 +136,9 @@ class TelegramChannel:
         if staff_buttons:
             labels, data = zip(*staff_buttons, strict=True)
             return Rendered(text, labels, button_data=data)
-        return Rendered(text, buttons, attachment=reply.attachment)
+        spoken = payload.get("voice")
+        voice = base64.b64decode(str(spoken)) if spoken else None
+        return Rendered(text, buttons, attachment=reply.attachment, voice=voice)
 
     async def send(self, address: str, rendered: Rendered) -> Sent:
         """sendMessage; a button's callback data is its option number, as if typed."""
@@ -163,7 +169,24 @@ class TelegramChannel:
                 )
             except TelegramError as exc:
                 log.warning("telegram: the attachment was not sent (%s)", type(exc).__name__)
+        if rendered.voice is not None:  # the resident asked for spoken answers
+            try:
+                await self.bot.send_voice(chat_id=int(address), voice=rendered.voice)
+            except TelegramError as exc:  # the text went: sending it again would repeat it
+                log.warning("voice note not sent: %s", send_error(exc))
         return Sent(str(message.message_id))
+
+    async def fetch_media(self, url: str) -> bytes:
+        """A resident's file (a voice note): getFile, then /file/bot<token>/<file_path>."""
+        if not url.startswith(FILE_SCHEME):
+            raise MediaUnavailable("not a Telegram file")
+        try:
+            found = await self.bot.get_file(url.removeprefix(FILE_SCHEME))
+            if found.file_size is not None and found.file_size > MAX_FILE_BYTES:
+                raise MediaUnavailable("file too large")
+            return bytes(await found.download_as_bytearray())
+        except TelegramError as exc:
+            raise MediaUnavailable(f"Telegram file not fetched: {send_error(exc)}") from None
 
     async def answer(self, answer: Mapping[str, Any]) -> None:
         """Make the call a webhook would have answered with (long polling has no response)."""

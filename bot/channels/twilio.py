@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -22,15 +23,17 @@ from bot.channels.base import (
     WebhookRequest,
     reply_of,
 )
-from bot.channels.errors import OutsideWindow, Rejected, transport_failure
+from bot.channels.errors import MediaUnavailable, OutsideWindow, Rejected, transport_failure
 from bot.channels.gsm import sms_text
 from bot.channels.text import numbered
 from bot.channels.twilio_codes import send_error
 from bot.channels.twilio_form import E164, parse_form
-from bot.channels.twilio_http import HttpxTwilioClient
+from bot.channels.twilio_http import TWILIO_API, HttpxTwilioClient
 
+log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "x-twilio-signature"
 WHATSAPP_WINDOW = timedelta(hours=24)
+MAX_MEDIA_BYTES = 16 * 1024 * 1024  # WhatsApp's own limit for audio
 
 
 class Form(dict[str, list[str]]):
@@ -102,7 +105,8 @@ class TwilioChannel:
             sms = sms_text(numbered(reply_of(payload), rtl=rtl), language)
             return Rendered(sms.text, segments=sms.segments, encoding=sms.encoding)
         if in_window:
-            return Rendered(numbered(reply_of(payload), rtl=rtl))
+            spoken = payload.get("voice_url")
+            return Rendered(numbered(reply_of(payload), rtl=rtl), voice_url=spoken or None)
         template = payload.get("template")
         if not isinstance(template, Mapping) or not template.get("content_sid"):
             raise OutsideWindow("free-form WhatsApp message outside the 24-hour window")
@@ -132,7 +136,40 @@ class TwilioChannel:
             raise send_error(exc.status, exc.code, str(exc.msg)) from None
         except httpx.HTTPError as exc:
             raise transport_failure(exc, "Twilio") from None
+        if rendered.voice_url is not None:
+            # WhatsApp shows no text with an audio message: the voice note goes after it.
+            fields.pop("body", None)
+            try:
+                await self.client.messages.create_async(**fields, media_url=[rendered.voice_url])
+            except (TwilioRestException, httpx.HTTPError) as exc:  # the text went: no retry
+                log.warning("voice note not sent: %s", type(exc).__name__)
         return Sent(str(message.sid), segments=rendered.segments)
+
+    async def fetch_media(self, url: str) -> bytes:
+        """A resident's media (MediaUrl0): fetched with the account's credentials (basic auth),
+        sent only to Twilio's own API, never to another host a form could name."""
+        http = self.client.http_client
+        if not isinstance(http, HttpxTwilioClient):
+            raise MediaUnavailable("no HTTP client to fetch media with")
+        if not any(url.startswith(base + "/") for base in (TWILIO_API, http.api_url)):
+            raise MediaUnavailable("media URL is not Twilio's")
+        auth = (str(self.client.username), str(self.client.password))
+        try:
+            # Twilio answers with a redirect to its media store; httpx drops the credentials
+            # when a redirect leaves the host.
+            async with http.client.stream(
+                "GET", http.target(url), auth=auth, follow_redirects=True
+            ) as answer:
+                if answer.status_code != 200:
+                    raise MediaUnavailable(f"Twilio media answered {answer.status_code}")
+                data = bytearray()
+                async for chunk in answer.aiter_bytes():
+                    data += chunk
+                    if len(data) > MAX_MEDIA_BYTES:
+                        raise MediaUnavailable("media too large")
+                return bytes(data)
+        except httpx.HTTPError as exc:
+            raise MediaUnavailable(f"Twilio media not fetched: {type(exc).__name__}") from None
 
     async def close(self) -> None:
         """Close the HTTP connections."""

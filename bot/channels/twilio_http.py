@@ -21,7 +21,7 @@ class HttpxTwilioClient(AsyncHttpClient):
         self.api_url = api_url.rstrip("/")
         self.client = httpx.AsyncClient(timeout=timeout)
 
-    def _target(self, url: str) -> str:
+    def target(self, url: str) -> str:
         # The library builds absolute api.twilio.com URLs; tests and proxies need another host.
         if url.startswith(TWILIO_API):
             return self.api_url + url[len(TWILIO_API) :]
@@ -41,7 +41,7 @@ class HttpxTwilioClient(AsyncHttpClient):
         """One HTTP request; transport failures raise httpx.HTTPError."""
         answer = await self.client.request(
             method.upper(),
-            self._target(uri),
+            self.target(uri),
             params=_plain(params),
             data=_plain(data),
             headers=headers,

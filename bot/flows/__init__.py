@@ -15,6 +15,7 @@ from bot.flows.person import HeldFlow, MediaFlow, PersonFlow
 from bot.flows.privacy import PrivacyFlow
 from bot.flows.spidinfo import SpidInfoFlow
 from bot.flows.toolong import TooLongFlow
+from bot.flows.voice import NotHeardFlow, VoiceFlow
 from bot.flows.waiting import WaitingFlow
 from bot.flows.whichone import WhichOneFlow
 
@@ -33,6 +34,8 @@ FLOWS: tuple[Flow, ...] = (
     WhichOneFlow(),
     PrivacyFlow(),
     UnsubscribeFlow(),
+    NotHeardFlow(),
+    VoiceFlow(),
     MenuFlow(),
     CareOfferFlow(),
     MediaFlow(),

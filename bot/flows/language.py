@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.context import TurnContext
 from bot.flows.base import Turn
 from bot.flows.menu import main_menu, offer, retry_prefix
+from bot.flows.voice import VOICE_OPTION, voice_label
 from bot.messages import Reply
 
 NAME = "language"
@@ -40,6 +41,7 @@ class LanguageFlow:
             _ = ctx.gettext
             return [main_menu(ctx, turn.state, _("Va bene, parliamo in italiano."))]
         turn.state.start(NAME, "pick")
-        offer(turn.state, [f"lang:{code}" for code in LANGUAGE_NAMES])
+        # Last, after the languages: spoken answers on or off (read by the VoiceFlow).
+        offer(turn.state, [f"lang:{code}" for code in LANGUAGE_NAMES] + [VOICE_OPTION])
         question = retry_prefix(ctx, was_asking) + _("In che lingua vuole scrivere?")
-        return [Reply(question, tuple(LANGUAGE_NAMES.values()))]
+        return [Reply(question, (*LANGUAGE_NAMES.values(), voice_label(ctx)))]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -23,10 +23,13 @@ from bot.messages import Inbound
 from bot.runtime.logcontext import REQUEST_ID
 from bot.runtime.pauses import backoff, rest
 from bot.runtime.turns import Conversations
+from bot.runtime.voicenotes import voice_note_of
 
 log = logging.getLogger(__name__)
 # A turn takes well under a second; a dead intake's messages are taken again after this.
 LEASE = timedelta(seconds=30)
+# Hearing a voice note (up to 2 minutes of audio) on one core can take longer than that.
+LISTEN_LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 6  # then the message stays "failed" in the inbox, for a person to look at
 
 
@@ -41,6 +44,8 @@ class Intake:
     clock: Clock = SYSTEM_CLOCK
     batch: int = 16
     poll: float = 1.0
+    # Voice notes become their transcript here, before the turn (bot/runtime/voicenotes.py).
+    listen: Callable[[Inbound], Awaitable[Inbound]] | None = None
     _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False)
 
     def wake(self) -> None:
@@ -88,6 +93,11 @@ class Intake:
     async def _run_turn(self, arrival: Arrival) -> None:
         try:
             inbound = Inbound.from_dict(arrival.message)
+            if self.listen is not None and voice_note_of(inbound) is not None:
+                async with transaction(self.sessions) as session:
+                    until = self.clock.now() + LISTEN_LEASE
+                    await arrivals.hold(session, arrival_id=arrival.id, until=until)
+                inbound = await self.listen(inbound)
             try:
                 await self.conversations.receive(inbound, now=self.clock.now())
             except IntegrityError:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import arrivals, broadcasts, outbox, residents
+from actions import arrivals, broadcasts, outbox, residents, voice
 from actions.clock import SYSTEM_CLOCK, Clock
 from actions.db import SessionFactory, transaction
 from actions.errors import InvalidTransition
@@ -52,6 +52,7 @@ async def run_due_jobs(
         await residents.purge_messages(session, before=now - retention)
         await arrivals.purge(session, before=now - retention)
         await outbox.purge(session, before=now - retention)
+        await voice.purge_clips(session, now=now)
     if hamlet is not None:
         await hamlet(sessions, now)
 

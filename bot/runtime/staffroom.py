@@ -226,8 +226,14 @@ class StaffRoom:
         now: datetime,
     ) -> None:
         words = [inbound.text] if inbound.text else []
-        words += [f"[{MEDIA_WORDS.get(m.kind, m.kind)}: nella console]" for m in inbound.media]
+        if inbound.heard is not None:  # a voice note: its transcript, and where to hear it
+            words = [f"🎤 «{inbound.text}»"] if inbound.text else ["🎤 [non capito]"]
+        else:
+            words += [f"[{MEDIA_WORDS.get(m.kind, m.kind)}: nella console]" for m in inbound.media]
         text = f"👤 {resident_name(resident)} (n. {handoff.id}): {_short(' '.join(words))}"
+        if inbound.heard is not None and self.console_url and inbound.provider_message_id:
+            where = f"{self.console_url}/handoffs/{handoff.id}/audio/{inbound.provider_message_id}"
+            text += f"\nAudio: {where}"
         await self._post(session, handoff, text, now)
 
     async def _post(

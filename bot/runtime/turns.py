@@ -17,9 +17,10 @@ from bot.context import TurnContext
 from bot.engine import handle_turn
 from bot.i18n import gettext_for
 from bot.keywords import START, STOP, command_of
-from bot.messages import Inbound, Reply
+from bot.messages import Inbound, Media, Reply
 from bot.runtime.flood import FloodGuard
 from bot.runtime.metrics import MESSAGES_IN
+from bot.runtime.speaking import SpokenReplies
 from bot.runtime.staffroom import StaffRoom
 from bot.state import ConversationState
 from nlu.types import NLU
@@ -47,6 +48,7 @@ class Conversations:
     default_language: str = "it"
     flood: FloodGuard | None = None
     staff_room: StaffRoom | None = None  # the custodians' Telegram groups, when configured
+    speaker: SpokenReplies | None = None  # voice notes for the residents who asked for them
 
     async def receive(self, inbound: Inbound, *, now: datetime, deliver: bool = True) -> Outcome:
         """Handle one message in one transaction; `deliver` queues the replies in the outbox.
@@ -99,10 +101,17 @@ class Conversations:
             )
             if ctx.forget:
                 return await self._forget(session, address, result.replies, deliver, now)
+            # Spoken in the turn (a few tenths of a second a reply, for those who asked), so
+            # a WhatsApp clip commits with the reply that links to it.
+            notes: list[bytes | None] = []
+            if deliver and self.speaker is not None and resident.voice_replies:
+                notes = await self.speaker.notes(result.replies, resident.language, inbound.channel)
             conversation.state = result.state.to_dict()
             conversation.last_channel = inbound.channel
             conversation.updated_at = now
-            self._record(session, inbound, address, result.replies, result.intent, deliver, now)
+            self._record(
+                session, inbound, address, result.replies, result.intent, deliver, now, notes
+            )
             if self.staff_room is not None:
                 await self.staff_room.after_turn(
                     session,
@@ -123,8 +132,8 @@ class Conversations:
             )
             return Outcome(result.replies, language=resident.language)
 
-    @staticmethod
     def _record(
+        self,
         session: AsyncSession,
         inbound: Inbound,
         address: ChannelAddress,
@@ -132,8 +141,9 @@ class Conversations:
         intent: str | None,
         deliver: bool,
         now: datetime,
+        notes: list[bytes | None] | None = None,
     ) -> None:
-        """Log the message and the replies; queue the replies for sending."""
+        """Log the message and the replies; queue the replies (and their voice notes)."""
         residents.log_message(
             session,
             resident_id=address.resident_id,
@@ -142,10 +152,11 @@ class Conversations:
             text=inbound.text,
             now=now,
             provider_message_id=inbound.provider_message_id,
-            media=[{"kind": m.kind, "url": m.url} for m in inbound.media],
+            # A voice note's transcript is the text; `heard` marks it as one, beside its audio.
+            media=[_logged(m, inbound.heard) for m in inbound.media],
             intent=intent,
         )
-        for reply in replies:
+        for n, reply in enumerate(replies):
             residents.log_message(
                 session,
                 resident_id=address.resident_id,
@@ -155,7 +166,18 @@ class Conversations:
                 now=now,
             )
             if deliver:
-                enqueue(session, address=address, payload=reply.to_dict(), kind="reply", now=now)
+                payload = reply.to_dict()
+                note = notes[n] if notes and n < len(notes) else None
+                if note is not None and self.speaker is not None:
+                    self.speaker.attach(
+                        session,
+                        payload,
+                        note,
+                        channel=inbound.channel,
+                        resident_id=address.resident_id,
+                        now=now,
+                    )
+                enqueue(session, address=address, payload=payload, kind="reply", now=now)
 
     async def _slow_down(
         self,
@@ -217,3 +239,13 @@ class Conversations:
             address.opted_out = True
         elif command == START:
             address.opted_out = False
+
+
+def _logged(media: Media, heard: str | None) -> dict[str, str | None]:
+    """A media reference as the message log keeps it; a voice note says how it was heard."""
+    logged = {"kind": media.kind, "url": media.url}
+    if media.content_type:  # Twilio's media say their type; the console plays them with it
+        logged["content_type"] = media.content_type
+    if heard is not None and media.kind in ("voice", "audio"):
+        logged["heard"] = heard
+    return logged

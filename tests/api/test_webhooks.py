@@ -107,7 +107,8 @@ async def test_fixture(harness: Harness, case: Case) -> None:
             )
         assert logged is not None and logged.direction == "in"
         assert logged.channel == inbound["channel"] and logged.text == inbound["text"]
-        assert logged.media == [{"kind": m["kind"], "url": m["url"]} for m in inbound["media"]]
+        kept = ("kind", "url", "content_type")
+        assert logged.media == [{k: m[k] for k in kept if m.get(k)} for m in inbound["media"]]
         assert after["deliveries"] > before["deliveries"], "no reply was queued"
     else:
         changed = {t for t in after if after[t] != before[t]}

@@ -52,6 +52,20 @@ class Recorded:
             }
         return dict(parse_qsl(self.body.decode(), keep_blank_values=True))
 
+    @property
+    def files(self) -> dict[str, bytes]:
+        """The uploaded files of a multipart body, as bytes (sendVoice's audio)."""
+        kind = self.headers.get("content-type", "")
+        if not kind.startswith("multipart/form-data"):
+            return {}
+        head = f"Content-Type: {kind}\r\n\r\n".encode()
+        message = BytesParser(policy=default).parsebytes(head + self.body)
+        return {
+            part.get_param("name", header="content-disposition"): part.get_payload(decode=True)
+            for part in message.iter_parts()
+            if part.get_filename()
+        }
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -111,10 +125,12 @@ class FakeServer:
                     delay = fake._slow.pop(0) if fake._slow else 0.0
                 # The provider has taken the message; only its answer is late.
                 time.sleep(delay)
+                # A file download answers raw bytes (its type in `headers`); the rest is JSON.
                 raw = isinstance(answer.body, bytes)
                 body = answer.body if raw else json.dumps(answer.body).encode()
                 self.send_response(answer.status)
-                self.send_header("content-type", "application/json")
+                if not raw:
+                    self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(body)))
                 for name, value in answer.headers.items():
                     self.send_header(name, value)

@@ -9,6 +9,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from tests.fakes.server import Answer, FakeServer, Recorded
 
@@ -34,7 +35,7 @@ class Failure:
 # The date the fake stamps on the messages it "sends" (tests/conftest.py's NOW): the product
 # reads no date from them, and a test double reads no wall clock.
 SENT_AT = 1795597200
-SENDS = ("sendMessage", "sendDocument")  # the calls that deliver a message to a chat
+SENDS = ("sendMessage", "sendDocument", "sendVoice")  # the calls that deliver a message to a chat
 
 
 class FakeTelegram(FakeServer):
@@ -66,6 +67,19 @@ class FakeTelegram(FakeServer):
         self.updates: list[dict[str, Any]] = []
         self._ids = itertools.count(1000)
         self._updates_changed = threading.Condition()
+        self.files: dict[str, bytes] = {}  # file_id -> content, for getFile and downloads
+
+    def add_file(self, file_id: str, content: bytes) -> None:
+        """A file a resident sent (a voice note), served by getFile and /file/bot<token>/..."""
+        self.files[file_id] = content
+
+    def voices(self) -> list[tuple[str, bytes]]:
+        """(chat_id, audio) of every sendVoice call that succeeded."""
+        return [
+            (request.fields["chat_id"], request.files["voice"])
+            for request, answer in list(self.exchanges)
+            if request.path.endswith("/sendVoice") and answer.status == 200
+        ]
 
     def fail(
         self,
@@ -98,6 +112,12 @@ class FakeTelegram(FakeServer):
         ]
 
     def _answer(self, request: Recorded) -> Answer:
+        # httpx sends the token's colon as %3A in a download's path, as Telegram accepts.
+        if unquote(request.path).startswith(f"/file/bot{self.token}/voice/"):
+            content = self.files.get(request.path.rpartition("/")[2])
+            if content is None:
+                return _error(404, "Not Found")
+            return Answer(200, content, {"content-type": "application/octet-stream"})
         prefix, _, method = request.path.rpartition("/")
         if prefix != f"/bot{self.token}":
             return _error(401, "Unauthorized")
@@ -165,6 +185,31 @@ class FakeTelegram(FakeServer):
                 "file_unique_id": f"u{chat_id}",
                 "file_name": "eventi.ics",
             },
+        }
+        return _ok(message)
+
+    def _getFile(self, fields: dict[str, str]) -> Answer:  # noqa: N802
+        file_id = fields["file_id"]
+        if file_id not in self.files:
+            return _error(400, "Bad Request: invalid file_id")
+        found = {
+            "file_id": file_id,
+            "file_unique_id": "u" + file_id[-8:],
+            "file_size": len(self.files[file_id]),
+            "file_path": f"voice/{file_id}",
+        }
+        return _ok(found)
+
+    def _sendVoice(self, fields: dict[str, str]) -> Answer:  # noqa: N802
+        chat_id = int(fields["chat_id"])
+        if chat_id in self.blocked:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        message = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": BOT_USER,
+            "voice": {"file_id": f"v{chat_id}", "file_unique_id": f"uv{chat_id}", "duration": 1},
         }
         return _ok(message)
 

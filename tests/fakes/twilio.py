@@ -36,6 +36,14 @@ class FakeTwilio(FakeServer):
         self.auth_token = auth_token
         self.opted_out: set[str] = set()
         self.failures: deque[Failure] = deque()
+        self.media: dict[str, tuple[bytes, str]] = {}  # path -> (content, content type)
+
+    def add_media(self, message_sid: str, content: bytes, content_type: str) -> str:
+        """A resident's media (a WhatsApp voice note); its MediaUrl, served with basic auth."""
+        media_sid = f"ME{len(self.media):032x}"
+        path = f"/2010-04-01/Accounts/{self.account_sid}/Messages/{message_sid}/Media/{media_sid}"
+        self.media[path] = (content, content_type)
+        return self.url + path
 
     def fail(self, status: int, code: int, message: str, *, times: int = 1) -> None:
         """Answer the next `times` message creations with this error."""
@@ -53,13 +61,16 @@ class FakeTwilio(FakeServer):
         expected = f"{self.account_sid}:{self.auth_token}".encode()
         if request.headers.get("authorization") != "Basic " + base64.b64encode(expected).decode():
             return _error(401, 20003, "Authenticate")
+        if request.method == "GET" and request.path in self.media:
+            content, content_type = self.media[request.path]
+            return Answer(200, content, {"content-type": content_type})
         if request.path != f"/2010-04-01/Accounts/{self.account_sid}/Messages.json":
             return _error(404, 20404, "The requested resource was not found")
         if self.failures:
             failure = self.failures.popleft()
             return _error(failure.status, failure.code, failure.message)
         fields = request.fields
-        if "To" not in fields or ("Body" not in fields and "ContentSid" not in fields):
+        if "To" not in fields or not {"Body", "ContentSid", "MediaUrl"} & set(fields):
             return _error(400, 21619, "A text message body or media urls must be specified.")
         if fields["To"].removeprefix("whatsapp:") in self.opted_out:
             return _error(400, 21610, "Attempt to send to unsubscribed recipient")
