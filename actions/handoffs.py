@@ -147,6 +147,7 @@ async def staff_reply(
         direction="out",
         text=text,
         now=now,
+        staff_id=staff_id,
     )
     return enqueue(
         session,

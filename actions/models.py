@@ -145,6 +145,10 @@ class MessageLog(Base):
     media: Mapped[list[Any]] = mapped_column(default=list)
     provider_message_id: Mapped[str | None] = mapped_column(String(64))
     intent: Mapped[str | None] = mapped_column(String(40))
+    # Who wrote a message out: a person (their id) or the bot (None); a bot reply's options,
+    # so the console can show "3 - Segnalare un bisogno" for the resident's bare "3".
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    options: Mapped[list[Any] | None]
     created_at: Mapped[datetime]
 
 

@@ -121,7 +121,8 @@ async def link_telegram(session: AsyncSession, *, email: str, telegram_user_id: 
 
 
 def may_see_handoff(user: StaffUser, handoff: Handoff) -> bool:
-    """A custodian sees their Casa's; a manager theirs and those of no Casa; admins all."""
+    """Staff see their Casa's and those of no Casa (every Casa's to claim); admins all."""
     if user.role == "admin" or user.casa_id is None or handoff.casa_id == user.casa_id:
         return True
-    return user.role == "community_manager" and handoff.casa_id is None
+    # A resident who named no neighbourhood is everyone's: the first to claim takes it.
+    return handoff.casa_id is None

@@ -175,6 +175,7 @@ class Conversations:
                 direction="out",
                 text=reply.text,
                 now=now,
+                options=list(reply.options),
             )
             if deliver:
                 enqueue(session, address=address, payload=reply.to_dict(), kind="reply", now=now)

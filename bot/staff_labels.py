@@ -34,6 +34,20 @@ LABELS: dict[str, dict[str, str]] = {
         "music": "Musica",
         "other": "Altro",
     },
+    # The outcomes the actions store in English; anything a person typed shows as typed.
+    "outcome": {
+        "returned to the bot": "Ridata al bot",
+        "withdrawn by the resident": "Il residente non ne ha più bisogno",
+    },
+    "language": {
+        "it": "Italiano",
+        "en": "Inglese",
+        "ar": "Arabo",
+        "ro": "Rumeno",
+        "sq": "Albanese",
+        "uk": "Ucraino",
+        "zh": "Cinese",
+    },
     "channel": {"telegram": "Telegram", "whatsapp": "WhatsApp", "sms": "SMS", "console": "Prova"},
     "delivery": {
         "pending": "In coda",

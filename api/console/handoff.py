@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated
 
@@ -12,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import audit, handoffs, notes, places, privacy, residents
 from actions.errors import DomainError, NotFound
-from actions.models import Delivery, Handoff, StaffUser
-from api.console import live
+from actions.models import Delivery, Handoff, Resident, StaffUser
+from api.console import live, transcript
 from api.console.web import (
+    SECURITY_HEADERS,
     SESSION_STAFF,
     Clock,
     ConsoleStaff,
@@ -26,7 +28,7 @@ from api.console.web import (
     redirect,
     staff_name,
 )
-from api.csrf import verify_csrf
+from api.csrf import csrf_token, verify_csrf
 from api.deps import Now, Room, Session
 from api.scope import ensure_handoff_visible
 
@@ -53,12 +55,7 @@ async def conversation(
     handoff = await visible_handoff(session, handoff_id, user)
     resident = await privacy.resident_by_id(session, resident_id=handoff.resident_id)
     casa = await places.casa_by_id(session, casa_id=handoff.casa_id) if handoff.casa_id else None
-    colleagues = (
-        await session.scalars(
-            select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.display_name)
-        )
-    ).all()
-    names = {colleague.id: staff_name(colleague) for colleague in colleagues}
+    staff = await _staff_by_id(session)
     return page(
         request,
         "handoff.html",
@@ -66,25 +63,21 @@ async def conversation(
         handoff=handoff,
         resident=resident,
         casa=casa,
-        live_html=await render_live(session, handoff, clock_of(request)),
+        live_html=await render_live(session, handoff, user, clock_of(request), csrf_token(request)),
         notes=[
-            (note, names.get(note.staff_id or 0, "—"))
+            (note, staff_name(staff.get(note.staff_id or 0)) or "—")
             for note in await notes.notes_of(session, handoff_id=handoff.id)
         ],
-        case=await places.list_case(session),
-        colleagues=[c for c in colleagues if c.id != user.id],
-        held_by_other=handoff.claimed_by_staff_id not in (None, user.id),
-        reply_address=await residents.reachable_address(session, handoff.resident_id),
     )
 
 
 @router.get("/{handoff_id}/stream", response_model=None)
 async def conversation_stream(handoff_id: int, request: Request) -> Response:
-    """The transcript and status again whenever they change (server-sent events)."""
+    """The transcript, status and actions again whenever they change (server-sent events)."""
     staff_id = request.session.get(SESSION_STAFF)
     if not isinstance(staff_id, int):
         return PlainTextResponse("log in first", status_code=401)
-    store, clock = request.app.state.store, clock_of(request)
+    store, clock, token = request.app.state.store, clock_of(request), csrf_token(request)
 
     async def render() -> str | None:
         async with store.sessions() as session:
@@ -96,13 +89,28 @@ async def conversation_stream(handoff_id: int, request: Request) -> Response:
                 ensure_handoff_visible(handoff, user)
             except HTTPException:
                 return None
-            return await render_live(session, handoff, clock)
+            return await render_live(session, handoff, user, clock, token)
 
     return live.stream(request, render, event="conversation")
 
 
-async def render_live(session: AsyncSession, handoff: Handoff, clock: Clock) -> str:
-    """Status, transcript and the answers sent, as the page shows them and the stream sends."""
+async def _staff_by_id(session: AsyncSession) -> dict[int, StaffUser]:
+    return {s.id: s for s in await session.scalars(select(StaffUser).order_by(StaffUser.id))}
+
+
+async def render_live(
+    session: AsyncSession,
+    handoff: Handoff,
+    user: StaffUser,
+    clock: Clock,
+    token: str,
+    *,
+    notice: str | None = None,
+    error: str | None = None,
+) -> str:
+    """Status, actions, the current request, the answer box and the older visits."""
+    resident = await session.get(Resident, handoff.resident_id)
+    assert resident is not None
     messages = await residents.recent_messages(
         session, resident_id=handoff.resident_id, limit=TRANSCRIPT_LENGTH
     )
@@ -112,24 +120,59 @@ async def render_live(session: AsyncSession, handoff: Handoff, clock: Clock) -> 
             .where(
                 Delivery.resident_id == handoff.resident_id,
                 Delivery.kind == "relay",
-                Delivery.created_at >= handoff.opened_at,
+                Delivery.created_at >= (messages[0].created_at if messages else handoff.opened_at),
             )
             .order_by(Delivery.created_at, Delivery.id)
         )
     ).all()
-    holder = (
-        await session.get(StaffUser, handoff.claimed_by_staff_id)
-        if handoff.claimed_by_staff_id
-        else None
+    staff = await _staff_by_id(session)
+    current, older = transcript.sessions_of(
+        transcript.lines_of(messages, resident, staff, answers), handoff.opened_at
     )
     return fragment(
         "_conversation.html",
         handoff=handoff,
-        held_by=staff_name(holder),
-        messages=messages,
-        answers=answers,
+        resident=resident,
+        held_by=staff_name(staff.get(handoff.claimed_by_staff_id or 0)),
+        held_by_other=handoff.claimed_by_staff_id not in (None, user.id),
+        me=user,
+        current=current,
+        older=older,
+        case=await places.list_case(session),
+        colleagues=[c for c in staff.values() if c.active and c.id != user.id],
+        reply_address=await residents.reachable_address(session, handoff.resident_id),
+        notice=notice,
+        error=error,
         clock=clock,
+        csrf_token=token,
     )
+
+
+def _htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+async def _answered(
+    request: Request,
+    session: AsyncSession,
+    handoff_id: int,
+    user: StaffUser,
+    *,
+    notice: str | None = None,
+    error: str | None = None,
+) -> HTMLResponse:
+    """An htmx action's answer: the live part of the page, changed in place by the browser."""
+    handoff = await visible_handoff(session, handoff_id, user)
+    html = await render_live(
+        session,
+        handoff,
+        user,
+        clock_of(request),
+        csrf_token(request),
+        notice=notice,
+        error=error,
+    )
+    return HTMLResponse(html, headers=SECURITY_HEADERS)
 
 
 def _here(handoff_id: int) -> str:
@@ -154,26 +197,39 @@ def _record(
     )
 
 
-@router.post("/{handoff_id}/claim")
+async def _done(
+    request: Request, session: AsyncSession, handoff_id: int, user: StaffUser, said: str
+) -> Response:
+    """After an action: htmx gets the live part and a short spoken summary; a form a redirect."""
+    if not _htmx(request):
+        flash(request, said)
+        return redirect(_here(handoff_id))
+    answer = await _answered(request, session, handoff_id, user)
+    answer.headers["HX-Trigger"] = json.dumps({"announce": said})
+    return answer
+
+
+@router.post("/{handoff_id}/claim", response_model=None)
 async def claim(
-    handoff_id: int, user: ConsoleStaff, session: Session, now: Now
-) -> RedirectResponse:
+    handoff_id: int, request: Request, user: ConsoleStaff, session: Session, now: Now
+) -> Response:
     """ "Prendo io": the bot goes quiet and relays."""
     await visible_handoff(session, handoff_id, user)
     with failing_back(_here(handoff_id)):
         await handoffs.claim(session, handoff_id=handoff_id, staff_id=user.id)
     _record(session, user, "claim", handoff_id, now)
-    return redirect(_here(handoff_id))
+    return await _done(request, session, handoff_id, user, "Conversazione presa in carico.")
 
 
-@router.post("/{handoff_id}/reply")
+@router.post("/{handoff_id}/reply", response_model=None)
 async def reply(
     handoff_id: int,
+    request: Request,
     user: ConsoleStaff,
     session: Session,
     now: Now,
     text: Annotated[str, Form(max_length=1600)],
-) -> RedirectResponse:
+) -> Response:
     """Answer the resident on their own channel (a waiting handoff is claimed by answering)."""
     handoff = await visible_handoff(session, handoff_id, user)
     with failing_back(_here(handoff_id)):
@@ -184,23 +240,26 @@ async def reply(
             session, handoff_id=handoff_id, staff_id=user.id, text=text, now=now
         )
     _record(session, user, "reply", handoff_id, now)
-    return redirect(_here(handoff_id))
+    return await _done(request, session, handoff_id, user, "Risposta in coda per l'invio.")
 
 
-@router.post("/{handoff_id}/release")
+@router.post("/{handoff_id}/release", response_model=None)
 async def release(
     handoff_id: int, request: Request, user: ConsoleStaff, session: Session, now: Now
-) -> RedirectResponse:
+) -> Response:
     """Hand the conversation back to the bot."""
     await visible_handoff(session, handoff_id, user)
     with failing_back(_here(handoff_id)):
         await handoffs.release(session, handoff_id=handoff_id, now=now)
     _record(session, user, "release", handoff_id, now)
-    flash(request, f"Conversazione n. {handoff_id} ridata al bot.")
+    said = f"Conversazione n. {handoff_id} ridata al bot."
+    if _htmx(request):
+        return await _done(request, session, handoff_id, user, said)
+    flash(request, said)
     return redirect(INBOX)
 
 
-@router.post("/{handoff_id}/close")
+@router.post("/{handoff_id}/close", response_model=None)
 async def close(
     handoff_id: int,
     request: Request,
@@ -208,17 +267,16 @@ async def close(
     session: Session,
     now: Now,
     outcome: Annotated[str, Form(min_length=1, max_length=200)],
-) -> RedirectResponse:
+) -> Response:
     """Close with an outcome; the bot answers the resident again."""
     await visible_handoff(session, handoff_id, user)
     with failing_back(_here(handoff_id)):
         await handoffs.close(session, handoff_id=handoff_id, outcome=outcome.strip(), now=now)
     _record(session, user, "close", handoff_id, now, outcome=outcome.strip())
-    flash(request, f"Conversazione n. {handoff_id} chiusa.")
-    return redirect(_here(handoff_id))
+    return await _done(request, session, handoff_id, user, f"Conversazione n. {handoff_id} chiusa.")
 
 
-@router.post("/{handoff_id}/transfer")
+@router.post("/{handoff_id}/transfer", response_model=None)
 async def transfer(
     handoff_id: int,
     request: Request,
@@ -228,7 +286,7 @@ async def transfer(
     room: Room,
     casa_id: Annotated[str, Form()] = "",
     staff_id: Annotated[str, Form()] = "",
-) -> RedirectResponse:
+) -> Response:
     """Pass to another Casa (waiting there) or to a colleague (held by them)."""
     handoff = await visible_handoff(session, handoff_id, user)
     with failing_back(_here(handoff_id)):
@@ -247,12 +305,15 @@ async def transfer(
         if room is not None and to_casa is not None:  # the new Casa's group sees it
             await room.announce(session, handoff, now=now)
     _record(session, user, "transfer", handoff_id, now, casa_id=to_casa, staff_id=to_staff)
-    flash(request, f"Conversazione n. {handoff_id} passata.")
+    said = f"Conversazione n. {handoff_id} passata."
     try:
         ensure_handoff_visible(handoff, user)
     except HTTPException:
+        flash(request, said)
+        if _htmx(request):  # no longer theirs to see: the inbox, as a plain form would
+            return Response(status_code=204, headers={"HX-Redirect": INBOX})
         return redirect(INBOX)
-    return redirect(_here(handoff_id))
+    return await _done(request, session, handoff_id, user, said)
 
 
 @router.post("/{handoff_id}/notes")
