@@ -39,6 +39,7 @@ async def _axe(page: Page) -> list[dict[str, Any]]:
     """axe-core's violations of every rule and impact on the page as it is now."""
     await page.add_script_tag(path=str(AXE))
     result: dict[str, Any] = await page.evaluate("async () => await axe.run(document)")
+    print("AXE", page.url, len(result["passes"]), len(result["violations"]))
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
         for v in result["violations"]

@@ -134,10 +134,13 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     if (!target || !target.hasAttribute("data-morph") || !event.detail.shouldSwap) return;
-    event.detail.shouldSwap = false;
     var template = document.createElement("template");
     template.innerHTML = event.detail.serverResponse;
     var fresh = template.content.firstElementChild;
+    // A poll that ends (the answer has no hx-trigger any more) is swapped by htmx, which
+    // stops the polling only for an element it replaces.
+    if (target.hasAttribute("hx-trigger") && fresh && !fresh.hasAttribute("hx-trigger")) return;
+    event.detail.shouldSwap = false;
     var added = [];
     if (fresh && keyOf(fresh) === keyOf(target)) {
       var active = document.activeElement;
