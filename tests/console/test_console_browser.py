@@ -286,3 +286,36 @@ async def test_every_page_passes_axe_and_never_scrolls_sideways(
             found[path + " sideways"] = [{"px": sideways}]
     assert not found, found
     await context.close()
+
+
+async def test_the_needs_board_on_a_phone_shows_actions_and_the_contact_on_request(
+    server: str, browser: Browser, demo_sessions: SessionFactory
+) -> None:
+    await add_staff(demo_sessions, "anna@ospizio.it", "custodian", "Ospizio")
+    waiting = await resident_waiting(demo_sessions, channel="sms", address="+393331234567")
+    async with transaction(demo_sessions) as session:
+        need = await needs.file_need(
+            session,
+            resident_id=waiting.resident_id,
+            category="company",
+            description="Vorrei compagnia il pomeriggio",
+            location="",
+            quartiere="Ospizio",
+            consent_contact=True,
+            now=NOW,
+        )
+    context = await _context(browser, PHONE)
+    page = await context.new_page()
+    await _log_in(page, server, "anna@ospizio.it", "/console/needs")
+    row = page.locator(f"#need-{need.id}")
+    await expect(row).to_contain_text("•••• 567")
+    for name in ("Prendi in lavorazione", "Mostra il contatto"):
+        box = await row.get_by_role("button", name=name).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], name
+    assert await _sideways(page) == 0
+    await row.get_by_role("button", name="Mostra il contatto").focus()
+    await page.keyboard.press("Enter")
+    call = row.locator('a[href="tel:+393331234567"]')
+    await expect(call).to_be_visible()
+    await expect(call).to_be_focused()  # focus moves from the button that went to the number
+    await context.close()

@@ -77,6 +77,12 @@
     }
   }
 
+  function focusWithin(region) {
+    var next = region.querySelector("a[href], button, input, select, textarea");
+    if (!next) { region.setAttribute("tabindex", "-1"); next = region; }
+    next.focus();
+  }
+
   // Changes `region`'s content to `html`; returns the elements that were new.
   function morph(region, html) {
     var template = document.createElement("template");
@@ -84,11 +90,9 @@
     var active = document.activeElement;
     var added = [];
     morphChildren(region, template.content, added);
-    // A focused element that the update removed: focus the region rather than the body.
-    if (active && active !== document.body && !document.contains(active)) {
-      region.setAttribute("tabindex", "-1");
-      region.focus();
-    }
+    // A focused element that the update removed: the region's first control (or the region)
+    // rather than the body.
+    if (active && active !== document.body && !document.contains(active)) focusWithin(region);
     if (window.htmx) added.forEach(function (node) { window.htmx.process(node); });
     return added;
   }
@@ -146,11 +150,7 @@
       var active = document.activeElement;
       morphNode(target, fresh, added);
       // The button used went away (e.g. a need's next step): the row's first one instead.
-      if (active && active !== document.body && !document.contains(active)) {
-        var next = target.querySelector("button, a, input, select, textarea");
-        if (!next) { target.setAttribute("tabindex", "-1"); next = target; }
-        next.focus();
-      }
+      if (active && active !== document.body && !document.contains(active)) focusWithin(target);
     } else {
       added = morph(target, event.detail.serverResponse);
     }
