@@ -43,6 +43,7 @@ run: demo-data
 
 lint: install
 	$(BIN)/ruff check bot nlu actions api tests bench
+	$(BIN)/ruff format --check bot nlu actions api tests bench
 	$(BIN)/lint-imports
 
 test: install chromium

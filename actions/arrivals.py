@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Row, delete, exists, func, literal, select, update
+from sqlalchemy import Insert, Row, delete, exists, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -36,14 +36,6 @@ async def accept(session: AsyncSession, received: Sequence[Received]) -> list[bo
         return []
     keep = _keep_statement(session.get_bind().dialect.name)
     return _fresh(received, await session.execute(keep, _rows(received)))
-
-
-def accept_now(connection: Connection, received: Sequence[Received]) -> list[bool]:
-    """`accept`, on a synchronous connection: the inbox's own thread on a SQLite file."""
-    if not received:
-        return []
-    keep = _keep_statement(connection.dialect.name)
-    return _fresh(received, connection.execute(keep, _rows(received)))
 
 
 def _keep_statement(dialect_name: str) -> Insert:

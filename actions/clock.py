@@ -1,4 +1,4 @@
-"""One clock for a process: the wall time and a monotonic timer, replaced by a manual one in tests."""
+"""One clock for a process: wall time and a monotonic timer; tests use a manual one."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ class ManualClock:
         self._timer += seconds
 
     def set(self, moment: datetime) -> None:
-        """Jump to a moment (forward or back); the timer moves forward by the same amount or not at all."""
+        """Jump to a moment; the timer moves on by the same amount (never back)."""
         delta = (moment.astimezone(UTC) - self._now).total_seconds()
         self._now = moment.astimezone(UTC)
         self._timer += max(delta, 0.0)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine, event
-from sqlalchemy import create_engine as create_sync_engine
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -17,14 +15,12 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from actions.sqlite_writers import QueuedWriter
-
 SessionFactory = async_sessionmaker[AsyncSession]
 SQLITE_LOCK_TIMEOUT = 30  # seconds a writer waits for another before giving up
 
 
 def create_engine(database_url: str, *, schema: str | None = None) -> AsyncEngine:
-    """An async engine; SQLite gets its folder, foreign keys and a lock timeout.
+    """An async engine; SQLite gets its folder, foreign keys and queued transactions.
 
     `schema` (PostgreSQL) puts every table in that schema, so several deployments or test
     runs can share one database. Parameters are kept out of error messages (and so out of
@@ -44,49 +40,38 @@ def create_engine(database_url: str, *, schema: str | None = None) -> AsyncEngin
             connect_args=connect_args,
             hide_parameters=True,
         )
-    engine = create_async_engine(url, connect_args=_sqlite_arguments(url), hide_parameters=True)
-    _sqlite_pragmas(engine.sync_engine)
-    return engine
-
-
-def sqlite_file_engine(database_url: str) -> Engine | None:
-    """For a SQLite file, a synchronous engine on it, with the same pragmas and write queue,
-    for work done in one call on a thread of its own (the webhooks' inbox); else None."""
-    url = make_url(database_url)
-    if url.get_backend_name() != "sqlite" or _file_of(url) is None:
-        return None
-    # Pooled connections serve whichever of the threads asks next, one at a time.
-    arguments = _sqlite_arguments(url) | {"check_same_thread": False}
-    engine = create_sync_engine(
-        url.set(drivername="sqlite"), connect_args=arguments, hide_parameters=True
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(
+        url, connect_args={"timeout": SQLITE_LOCK_TIMEOUT}, hide_parameters=True
     )
-    _sqlite_pragmas(engine)
+    _sqlite_transactions(engine.sync_engine)
     return engine
 
 
-def _file_of(url: URL) -> str | None:
-    return url.database if url.database and url.database != ":memory:" else None
+def is_sqlite(database_url: str) -> bool:
+    """Whether the URL names SQLite: one process, one writer at a time."""
+    return make_url(database_url).get_backend_name() == "sqlite"
 
 
-def _sqlite_arguments(url: URL) -> dict[str, Any]:
-    """A file gets its folder, and its writers queue (actions.sqlite_writers)."""
-    arguments: dict[str, Any] = {"timeout": SQLITE_LOCK_TIMEOUT}
-    path = _file_of(url)
-    if path:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        arguments["factory"] = QueuedWriter
-    return arguments
+def _sqlite_transactions(engine: Engine) -> None:
+    """SQLAlchemy's pysqlite recipe: the driver's own implicit BEGIN is off, and each
+    transaction starts with BEGIN IMMEDIATE, so it takes the write lock before its first read
+    and two writers queue on SQLite's busy timeout instead of failing half-way
+    ("database is locked" on upgrading a read lock)."""
 
-
-def _sqlite_pragmas(engine: Engine) -> None:
-    # SQLite leaves foreign keys off by default, and several processes (serve, worker)
-    # share one file: WAL lets readers go on while one writes.
     @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # SQLite leaves foreign keys off by default; WAL lets readers go on while one writes.
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:  # type: ignore[no-untyped-def]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from actions import demo, migrate, staff
-from actions.db import transaction
+from actions.db import is_sqlite, transaction
 from actions.errors import DomainError
 from api.commands.broadcast import app as broadcast_app
 from api.commands.casa import app as casa_app
@@ -22,6 +22,10 @@ from bot.channels.text import numbered
 from bot.i18n import RTL_LANGUAGES
 from bot.messages import CHANNELS, Inbound
 
+SQLITE_IS_ONE_PROCESS = (
+    "SQLite runs as one process (`portineria serve`): for --workers, --web-only or "
+    "`portineria worker`, use PostgreSQL (PORTINERIA_DATABASE_URL=postgresql://...)"
+)
 app = typer.Typer(
     help="Portineria: the messaging front door of the Case di Quartiere.",
     no_args_is_help=True,
@@ -143,10 +147,8 @@ def serve(
         raise fail("--telegram-polling needs PORTINERIA_TELEGRAM_TOKEN")
     if workers > 1 and telegram_polling:
         raise fail("--telegram-polling runs in one process: leave out --workers")
-    sqlite = settings.database_url.startswith("sqlite")
-    if workers > 1 and sqlite and not settings.web_only and not settings.redis_url:
-        # On SQLite every process sends the outbox: each would pace on a budget of its own.
-        raise fail("--workers with SQLite needs PORTINERIA_REDIS_URL (one shared send budget)")
+    if (workers > 1 or settings.web_only) and is_sqlite(settings.database_url):
+        raise fail(SQLITE_IS_ONE_PROCESS)
     logs = log_config(settings.log_level, settings.log_format)
     if workers == 1:
         logging.config.dictConfig(logs)  # building the app may log already
@@ -174,6 +176,8 @@ def worker() -> None:
     from api.runtime import build_channels, run_worker
 
     settings = settings_or_exit()
+    if is_sqlite(settings.database_url):
+        raise fail(SQLITE_IS_ONE_PROCESS)
     if not build_channels(settings):
         raise fail("no channel configured (PORTINERIA_TELEGRAM_TOKEN, PORTINERIA_TWILIO_*)")
     configure_logging(settings.log_level, settings.log_format)

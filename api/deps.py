@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request, status
@@ -11,10 +11,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import staff
+from actions.clock import Clock
 from actions.db import transaction
 from actions.models import StaffUser
 from api.settings import Settings
-from bot.staffroom import StaffRoom
+from bot.runtime.staffroom import StaffRoom
 
 bearer = HTTPBearer(auto_error=False, description="A token from `portineria staff token`.")
 
@@ -55,18 +56,19 @@ async def current_staff(
 Staff = Annotated[StaffUser, Depends(current_staff)]
 
 
-def now() -> datetime:
-    """The time of the request (a dependency, so tests can fix the clock)."""
-    return datetime.now(UTC)
+def now(request: Request) -> datetime:
+    """The time of the request, from the app's clock (tests drive a manual one)."""
+    clock: Clock = request.app.state.clock
+    return clock.now()
 
 
 Now = Annotated[datetime, Depends(now)]
 
 
-def require_role(user: StaffUser, *roles: str) -> None:
+def require_role(user: StaffUser, *roles: str, detail: str | None = None) -> None:
     """403 unless the user has one of the roles."""
     if user.role not in roles:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, f"needs role {' or '.join(roles)}")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail or f"needs role {' or '.join(roles)}")
 
 
 def staff_room(request: Request) -> StaffRoom | None:

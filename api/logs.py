@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pythonjsonlogger.core import RESERVED_ATTRS
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.logcontext import REQUEST_ID
+from bot.runtime.logcontext import REQUEST_ID
 
 LogFormat = Literal["text", "json"]
 # A caller's own id is kept when it looks like one (a proxy's, a load balancer's).

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from actions.clock import SYSTEM_CLOCK, Clock
 from actions.errors import DomainError
 from api import console, operations, webhooks
 from api.body_limit import BodySizeLimit
@@ -22,15 +23,23 @@ from api.runtime import channels_running, embedded_sender, jobs_running, open_st
 from api.settings import Settings, load_settings
 
 
-def create_app(settings: Settings, *, telegram_polling: bool = False) -> FastAPI:
-    """A new app for these settings: each test, worker and server builds its own."""
+def create_app(
+    settings: Settings, *, telegram_polling: bool = False, clock: Clock = SYSTEM_CLOCK
+) -> FastAPI:
+    """A new app for these settings: each test, worker and server builds its own; `clock`
+    is the time every route, webhook, sender and job reads (tests drive a manual one)."""
     store = open_store(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with (
             channels_running(app, settings, store, telegram_polling=telegram_polling),
-            jobs_running(settings, store, here=embedded_sender(settings) and not settings.web_only),
+            jobs_running(
+                settings,
+                store,
+                here=embedded_sender(settings) and not settings.web_only,
+                clock=clock,
+            ),
         ):
             # What startup built (modules, the NLU model) lives as long as the process: kept
             # out of the collector's full passes, which otherwise pause every request.
@@ -46,6 +55,7 @@ def create_app(settings: Settings, *, telegram_polling: bool = False) -> FastAPI
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.clock = clock
 
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:

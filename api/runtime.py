@@ -12,20 +12,22 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from actions import places
-from actions.db import SessionFactory, create_engine, create_session_factory, sqlite_file_engine
-from api.inbox import InboxWriter
+from actions.clock import SYSTEM_CLOCK, Clock
+from actions.db import SessionFactory, create_engine, create_session_factory, is_sqlite
 from api.settings import Settings
-from api.webhooks import ChannelRuntime, poll_telegram
 from bot.channels.base import Channel
-from bot.channels.budget import Budget
 from bot.channels.redaction import hide_in_logs
-from bot.conversation import Conversations
-from bot.flood import FloodGuard
-from bot.intake import Intake
-from bot.jobs import run_jobs_forever
-from bot.metrics import TimedNLU
-from bot.outbox import Sender
-from bot.staffroom import StaffRoom
+from bot.runtime.budget import Budget
+from bot.runtime.events import ChannelRuntime
+from bot.runtime.flood import FloodGuard
+from bot.runtime.inbox import InboxWriter
+from bot.runtime.intake import Intake
+from bot.runtime.jobs import run_jobs_forever
+from bot.runtime.metrics import TimedNLU
+from bot.runtime.polling import poll_telegram
+from bot.runtime.sender import Sender
+from bot.runtime.staffroom import StaffRoom
+from bot.runtime.turns import Conversations
 from nlu.gazetteer import load_gazetteer, merge_names
 from nlu.types import NLU, Gazetteer
 
@@ -38,11 +40,6 @@ class Store:
 
     engine: AsyncEngine
     sessions: SessionFactory
-
-
-def on_sqlite(store: Store) -> bool:
-    """Whether the store is SQLite (one writer at a time)."""
-    return store.engine.dialect.name == "sqlite"
 
 
 def open_store(settings: Settings) -> Store:
@@ -135,11 +132,11 @@ def public_base(settings: Settings) -> str:
 def embedded_sender(settings: Settings) -> bool:
     """Whether the web server sends the outbox itself.
 
-    With SQLite there is one process anyway. With Redis the budget is shared, so any
+    SQLite is one process, which does everything. With Redis the budget is shared, so any
     number of senders is safe. With PostgreSQL and no Redis, each sender would pace on its
     own budget and together exceed the limits: run exactly one `portineria worker`.
     """
-    return settings.database_url.startswith("sqlite") or settings.redis_url is not None
+    return is_sqlite(settings.database_url) or settings.redis_url is not None
 
 
 @asynccontextmanager
@@ -152,7 +149,8 @@ async def channels_running(
     if not channels:
         yield
         return
-    sender = Sender(store.sessions, channels, Budget(settings.redis_url))
+    clock: Clock = app.state.clock
+    sender = Sender(store.sessions, channels, Budget(settings.redis_url, clock=clock), clock)
     intake: Intake | None = None
     if settings.web_only:  # a web-only process never loads the NLU
         room = staff_room(settings)
@@ -161,9 +159,9 @@ async def channels_running(
         conversations = getattr(app.state, "conversations", None)
         if conversations is None:
             conversations = await build_conversations(settings, store)
-        intake = Intake(store.sessions, conversations, sender.wake, one_at_a_time=on_sqlite(store))
+        intake = Intake(store.sessions, conversations, sender.wake, clock)
         room = conversations.staff_room
-    inbox = InboxWriter(store.sessions, sqlite_file_engine(settings.database_url))
+    inbox = InboxWriter(store.sessions)
     runtime = ChannelRuntime(
         channels,
         sender,
@@ -172,6 +170,7 @@ async def channels_running(
         inbox,
         room,
         intake,
+        clock,
     )
     app.state.channels = runtime
     stop = asyncio.Event()
@@ -208,7 +207,6 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
             conversations,
             sender.wake,
             poll=WORKER_INTAKE_POLL,
-            one_at_a_time=on_sqlite(store),
         )
         async with jobs_running(settings, store, here=True):
             await asyncio.gather(intake.run_forever(stop), sender.run_forever(stop))
@@ -236,14 +234,18 @@ async def set_telegram_webhook(settings: Settings) -> dict[str, object]:
 
 
 @asynccontextmanager
-async def jobs_running(settings: Settings, store: Store, *, here: bool) -> AsyncIterator[None]:
+async def jobs_running(
+    settings: Settings, store: Store, *, here: bool, clock: Clock = SYSTEM_CLOCK
+) -> AsyncIterator[None]:
     """Run the scheduled jobs in this process while the block runs (when `here`)."""
     if not here:
         yield
         return
     stop = asyncio.Event()
     retention = timedelta(days=settings.message_retention_days)
-    task = asyncio.create_task(run_jobs_forever(store.sessions, settings.zone, retention, stop))
+    task = asyncio.create_task(
+        run_jobs_forever(store.sessions, settings.zone, retention, stop, clock)
+    )
     try:
         yield
     finally:

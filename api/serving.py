@@ -17,6 +17,10 @@ def run_workers(app: str, *, workers: int, **options: Any) -> None:
     connection then waits ~40 ms for the peer's delayed ACK (uvicorn issue #3149): with a
     proxy in front, every request. The same socket, labelled TCP, does not.
     """
+    # A worker builds its app (and loads the NLU model) before it answers the supervisor's
+    # pings: on a busy machine that takes longer than uvicorn's 5 s, and it would be killed
+    # and restarted over and over.
+    options.setdefault("timeout_worker_healthcheck", 60)
     config = uvicorn.Config(app, workers=workers, **options)
     bound = config.bind_socket()
     listening = socket.socket(bound.family, bound.type, socket.IPPROTO_TCP, bound.detach())

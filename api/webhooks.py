@@ -2,37 +2,24 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
-from actions.arrivals import Received
-from actions.db import SessionFactory, transaction
-from api.inbox import InboxWriter
 from api.schemas import Problem
-from bot import claims
-from bot.channels import Channels
 from bot.channels.base import (
     Channel,
-    DeliveryStatus,
     Event,
     Ignored,
     Malformed,
     Parsed,
-    StaffMessage,
     WebhookRequest,
 )
-from bot.intake import Intake
-from bot.logcontext import REQUEST_ID
 from bot.messages import Inbound
-from bot.outbox import Sender
-from bot.staffroom import StaffRoom
+from bot.runtime.events import ChannelRuntime, handle_event, with_notice
 
 log = logging.getLogger(__name__)
 # Documented, so providers' engineers (and schemathesis) know every answer.
@@ -47,28 +34,14 @@ router = APIRouter(prefix="/webhooks", tags=["webhooks"], responses=ANSWERS)
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
 
-@dataclass(frozen=True)
-class ChannelRuntime:
-    """What the webhook routes use: the channels, the sender and the intake to wake, the
-    store, the inbox and the custodians' groups."""
-
-    channels: Channels
-    sender: Sender
-    sessions: SessionFactory
-    public_url: str
-    inbox: InboxWriter
-    staff_room: StaffRoom | None
-    intake: Intake | None  # None in a web-only process: a worker polls the inbox
-
-
 @router.post("/telegram", summary="Telegram Bot API updates (set with setWebhook)")
 async def telegram_webhook(request: Request) -> Response:
     """Check the secret token, handle the update; a button press is answered in the response."""
     runtime, channel = _channel(request, "telegram")
     parsed = await _read(request, runtime, channel)
-    outcome = await _handle_or_503(runtime, parsed.event)
+    notice = await _handle_or_503(runtime, parsed.event)
     if parsed.answer:  # Telegram makes this Bot API call for us
-        return JSONResponse(_with_notice(parsed, outcome))
+        return JSONResponse(with_notice(parsed, notice))
     if isinstance(parsed.event, Ignored):
         return JSONResponse({"ok": True, "ignored": parsed.event.reason})
     return JSONResponse({"ok": True})
@@ -114,15 +87,7 @@ async def _read(request: Request, runtime: ChannelRuntime, channel: Channel) -> 
         raise HTTPException(400, str(exc)) from None
 
 
-def _with_notice(parsed: Parsed, outcome: str) -> dict[str, Any]:
-    """A staff button's answer shows what came of it ("È sua", "La segue già Anna")."""
-    answer = dict(parsed.answer or {})
-    if isinstance(parsed.event, StaffMessage) and outcome:
-        answer["text"] = outcome[:200]  # Telegram's limit for a notice
-    return answer
-
-
-async def _handle_or_503(runtime: ChannelRuntime, event: Event) -> str:
+async def _handle_or_503(runtime: ChannelRuntime, event: Event) -> str | None:
     try:
         return await handle_event(runtime, event)
     except (SQLAlchemyError, OSError) as exc:
@@ -130,80 +95,3 @@ async def _handle_or_503(runtime: ChannelRuntime, event: Event) -> str:
         # A refused connection (the database restarting) comes through unwrapped, as OSError.
         log.warning("webhook: database unavailable (%s)", type(exc).__name__)
         raise HTTPException(503, "temporarily unavailable, retry") from None
-
-
-async def handle_event(runtime: ChannelRuntime, event: Event) -> str:
-    """Store what a provider told us; returns a word for the logs (for staff: their answer)."""
-    now = datetime.now(UTC)
-    if isinstance(event, StaffMessage):
-        return await _staff_message(runtime, event, now)
-    if isinstance(event, Inbound):
-        # Stored, then answered: the turn runs in the intake, so a burst never keeps the
-        # provider waiting. A retried call finds its message already kept.
-        received = Received(
-            channel=event.channel,
-            address=event.address,
-            provider_message_id=event.provider_message_id,
-            message=event.cleaned().to_dict(),
-            received_at=now,
-            request_id=REQUEST_ID.get(),
-        )
-        if not await runtime.inbox.keep(received):
-            return "duplicate"
-        if runtime.intake is not None:
-            runtime.intake.wake()
-        return "queued"
-    if isinstance(event, Ignored):
-        log.info("webhook ignored: %s", event.reason)
-        return "ignored"
-    async with transaction(runtime.sessions) as session:
-        if isinstance(event, DeliveryStatus):
-            found = await claims.apply_status(session, event)
-            return "status" if found else "status of an unknown message"
-        await claims.mark_address(
-            session, channel=event.channel, address=event.address, unreachable=not event.reachable
-        )
-        return "reachability"
-
-
-async def _staff_message(runtime: ChannelRuntime, event: StaffMessage, now: datetime) -> str:
-    room = runtime.staff_room
-    if room is None:
-        return ""
-    try:
-        async with transaction(runtime.sessions) as session:
-            answer = await room.handle(session, event, now)
-    except IntegrityError:  # the same update twice: its answer is already queued
-        return ""
-    runtime.sender.wake()
-    return answer
-
-
-async def poll_telegram(runtime: ChannelRuntime, stop: asyncio.Event) -> None:
-    """Long polling (`serve --telegram-polling`), for a deployment with no public address."""
-    from telegram.error import TelegramError
-
-    from bot.channels.telegram import ALLOWED_UPDATES, TelegramChannel
-    from bot.channels.telegram_updates import parse_update
-
-    channel = runtime.channels["telegram"]
-    assert isinstance(channel, TelegramChannel)
-    offset = 0
-    await channel.bot.delete_webhook()  # Telegram refuses getUpdates while a webhook is set
-    while not stop.is_set():
-        try:
-            updates = await channel.bot.get_updates(
-                offset=offset, timeout=25, allowed_updates=list(ALLOWED_UPDATES)
-            )
-        except TelegramError as exc:
-            log.warning("telegram polling: %s", exc)
-            await asyncio.sleep(5)
-            continue
-        for received in updates:
-            offset = received.update_id + 1
-            parsed = parse_update(received)
-            try:
-                outcome = await handle_event(runtime, parsed.event)
-                await channel.answer(_with_notice(parsed, outcome))
-            except (SQLAlchemyError, TelegramError):
-                log.exception("telegram polling: update %s not handled", received.update_id)

@@ -41,8 +41,8 @@ from actions.db import create_engine, create_session_factory, transaction  # noq
 from actions.demo import load_demo_residents  # noqa: E402
 from actions.migrate import upgrade_async  # noqa: E402
 from actions.models import Delivery  # noqa: E402
+from actions.outbox_claims import OPEN, UNKNOWN_OUTCOME  # noqa: E402
 from bench.live import Workers  # noqa: E402
-from bot.claims import OPEN, UNKNOWN_OUTCOME  # noqa: E402
 from tests.fakes.telegram import TOKEN, FakeTelegram  # noqa: E402
 from tests.support.postgres import temporary_schema  # noqa: E402
 from tests.support.processes import environment, portineria  # noqa: E402

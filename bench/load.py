@@ -50,9 +50,10 @@ from bench.live import (
 from tests.support.processes import free_port
 
 WORKERS = 2
-# As in the README's production example: the web processes only store and answer; the
-# workers run the turns and the sending, at a lower priority, so a burst slows the replies
-# rather than the webhooks.
+# PostgreSQL as in the README's production example: the web processes only store and answer;
+# the workers run the turns and the sending, at a lower priority, so a burst slows the replies
+# rather than the webhooks. SQLite is one `portineria serve` process that does everything, and
+# its no-op baseline is one process too.
 INTAKE_WORKERS, WORKER_NICE = 1, 10
 SCRIPT = ROOT / "bench" / "wrk_calls.lua"
 # A resident's day: greet, browse, go back, ask in words, book, thank.
@@ -182,8 +183,10 @@ def measure(args: argparse.Namespace, wrk: str, name: str, folder: Path) -> dict
     """The no-op baseline, then Portineria on a fresh database of kind `name`."""
     calls = write_calls(resident_calls(args.residents, CALLS_PER_RESIDENT, 0), folder, "calls")
     warm = write_calls(resident_calls(200, 2, 2_000_000), folder, "warm")
+    one_process = name == "sqlite"
+    processes = 1 if one_process else WORKERS
     noop_port = free_port()
-    noop = [sys.executable, "-m", "bench.noop", str(noop_port), str(WORKERS)]
+    noop = [sys.executable, "-m", "bench.noop", str(noop_port), str(processes)]
     with serving(noop, {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, noop_port):
         run_wrk(wrk, noop_port, warm, 2, args.connections)
         baseline = run_wrk(wrk, noop_port, calls, args.duration, args.connections)
@@ -195,8 +198,8 @@ def measure(args: argparse.Namespace, wrk: str, name: str, folder: Path) -> dict
         port = free_port()
         intakes = Workers(env, folder, nice=WORKER_NICE)
         try:
-            with serving(portineria_serve(port, WORKERS, web_only=True), env, port):
-                for _ in range(INTAKE_WORKERS):
+            with serving(portineria_serve(port, processes, web_only=not one_process), env, port):
+                for _ in range(0 if one_process else INTAKE_WORKERS):
                     intakes.start()
                 run_wrk(wrk, port, warm, 3, args.connections)
                 before, _, _ = until_answered(database, 0)
@@ -213,6 +216,7 @@ def measure(args: argparse.Namespace, wrk: str, name: str, folder: Path) -> dict
     ratio = measured["per_second"] / baseline["per_second"]
     return {
         "database": name,
+        "processes": processes,
         "noop": baseline,
         "portineria": measured,
         "ratio": round(ratio, 3),

@@ -12,14 +12,11 @@ from bot.flows.menu import MENU_KEYS
 from bot.keywords import command_of, digit_of
 from bot.messages import Inbound, Reply
 from bot.state import ConversationState
-from nlu.types import FALLBACK_INTENT, Intent, NLUUnavailable, Parse
+from nlu.types import FALLBACK_INTENT, READ_CHARS, Intent, NLUUnavailable, Parse
 
 # A conversation left for this long starts again from the menu: the resident has
 # forgotten the half-finished question, and so should the bot.
 IDLE_RESET_SECONDS = 4 * 3600
-# What the NLU reads of a message: a request is said in its first sentences, and the
-# NLU's time grows with the text (about 10 ms at 500 characters, 130 ms at 4,000).
-NLU_HEAD = 500
 
 
 @dataclass(frozen=True)
@@ -59,13 +56,18 @@ def _read(inbound: Inbound, state: ConversationState, ctx: TurnContext) -> Turn:
     if number is not None and 1 <= number <= len(offered):
         choice = offered[number - 1]
     turn = Turn(
-        inbound=inbound, state=state, text=text, command=command, choice=choice, number=number,
+        inbound=inbound,
+        state=state,
+        text=text,
+        command=command,
+        choice=choice,
+        number=number,
         held=ctx.held,
     )
     # Inside a form the answer is free text for the form; elsewhere, ask the NLU.
     if command is None and number is None and text and not state.step and not ctx.held:
         try:
-            turn.parse = ctx.nlu.parse(text[:NLU_HEAD], now=ctx.now)
+            turn.parse = ctx.nlu.parse(text[:READ_CHARS], now=ctx.now)
         except NLUUnavailable:
             # Digits and commands still work; free text gets the menu until the NLU is back.
             turn.parse = Parse(text, Intent(FALLBACK_INTENT, 1.0))

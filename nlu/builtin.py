@@ -13,11 +13,9 @@ from nlu.entities import EntityExtractor
 from nlu.language import LanguageIdentifier
 from nlu.model import load_or_train
 from nlu.trainingdata import DEFAULT_DATA_DIR
-from nlu.types import FALLBACK_INTENT, Entity, Gazetteer, Intent, Parse
+from nlu.types import FALLBACK_INTENT, READ_CHARS, Entity, Gazetteer, Intent, Parse
 
 DEFAULT_THRESHOLD = 0.45
-# Telegram allows 4096 characters; what matters is said well before this
-MAX_CHARS = 2000
 # these entities name a topic elsewhere ("corso di inglese", "non ce la faccio da sola")
 _ENTITY_INTENTS = {"need_category": "report_need", "language": "change_language"}
 log = logging.getLogger(__name__)
@@ -68,7 +66,7 @@ class BuiltinNLU:
 
     def _parse(self, text: str, now: datetime) -> Parse:
         now = now.astimezone(self.zone) if now.tzinfo else now.replace(tzinfo=self.zone)
-        read = text[:MAX_CHARS]
+        read = text[:READ_CHARS]
         ranked = self.cascade.rank(read)
         # STOP, HELP, 0 are the same in every language: they must not switch the resident's
         language = None if ranked.stage == "keyword" else self.languages.detect(read)

@@ -12,6 +12,9 @@ INTENTS = (
     "opening_hours", "subscribe", "unsubscribe", "change_language", "out_of_scope",
 )
 FALLBACK_INTENT = "nlu_fallback"
+# What an NLU reads of a message: a request is said in its first sentences, and the time to
+# understand grows with the text (about 10 ms at 500 characters, 130 ms at 4,000).
+READ_CHARS = 500
 LANGUAGES = ("it", "en", "ar", "ro", "sq", "uk", "zh")
 NEED_CATEGORIES = ("shopping", "transport", "company", "street", "waste", "lighting", "other")
 

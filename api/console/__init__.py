@@ -16,8 +16,8 @@ from api.console import (
     auditlog,
     auth,
     broadcasts,
+    conversations,
     handoff,
-    inbox,
     needs,
     overview,
     residents,
@@ -33,7 +33,7 @@ from api.console.web import (
 )
 
 PREFIX = "/console"
-ROUTERS = (auth, inbox, handoff, needs, schedule, broadcasts, overview, residents, auditlog)
+ROUTERS = (auth, conversations, handoff, needs, schedule, broadcasts, overview, residents, auditlog)
 
 
 def install(app: FastAPI) -> None:

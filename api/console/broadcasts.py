@@ -31,7 +31,7 @@ from api.console.web import (
 from api.csrf import verify_csrf
 from api.deps import Id, Now, Session
 from api.routes.broadcasts import ROLES
-from bot.broadcasts import preview as preview_of
+from bot.runtime.broadcast_preview import preview as preview_of
 
 router = APIRouter(prefix="/console/broadcasts", dependencies=[Depends(verify_csrf)])
 LIST = "/console/broadcasts"

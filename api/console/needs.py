@@ -17,7 +17,7 @@ from api.console.web import ActionFailed, ConsoleStaff, flash, page, partial, re
 from api.csrf import verify_csrf
 from api.deps import Now, Session
 from api.scope import needs_visible
-from bot.notices import tell_need_status
+from bot.runtime.notices import tell_need_status
 
 router = APIRouter(prefix="/console/needs", dependencies=[Depends(verify_csrf)])
 BOARD = "/console/needs"

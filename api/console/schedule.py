@@ -20,7 +20,7 @@ from api.console.web import ConsoleStaff, clock_of, failing_back, flash, page, r
 from api.csrf import verify_csrf
 from api.deps import Now, Session
 from api.scope import casa_ids_visible, ensure_casa_visible
-from bot.notices import tell_slot_change
+from bot.runtime.notices import tell_slot_change
 
 router = APIRouter(prefix="/console", dependencies=[Depends(verify_csrf)])
 EVENTS, SLOTS = "/console/events", "/console/slots"

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from actions.errors import DomainError
 from actions.models import StaffUser
+from api import deps
 from api.csrf import csrf_token
 from api.deps import Session
 from api.settings import Settings
@@ -113,9 +114,8 @@ ConsoleStaff = Annotated[StaffUser, Depends(console_staff)]
 
 
 def require_role(user: StaffUser, *roles: str) -> None:
-    """403 unless the user has one of the roles."""
-    if user.role not in roles:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "questa pagina non è per il suo ruolo")
+    """The API's role check, with the console's own words on its 403 page."""
+    deps.require_role(user, *roles, detail="questa pagina non è per il suo ruolo")
 
 
 def flash(request: Request, text: str, kind: str = "ok") -> None:

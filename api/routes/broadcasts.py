@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from actions import audit, broadcasts
 from api.deps import Config, Id, Now, Session, Staff, require_role
 from api.schemas import ERRORS, BroadcastIn, BroadcastStatus
-from bot.broadcasts import preview as preview_of
+from bot.runtime.broadcast_preview import preview as preview_of
 
 router = APIRouter(prefix="/api/broadcasts", tags=["broadcasts"], responses=ERRORS)
 ROLES = ("community_manager", "admin")

@@ -10,7 +10,7 @@ from actions.models import Need
 from api.deps import Id, Now, Session, Staff
 from api.schemas import ERRORS, NeedOut, NeedStatusIn
 from api.scope import needs_visible
-from bot.notices import tell_need_status
+from bot.runtime.notices import tell_need_status
 
 router = APIRouter(prefix="/api/needs", tags=["needs"], responses=ERRORS)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -27,12 +26,11 @@ from bot.channels.errors import ConnectionFailed, OutsideWindow, Rejected
 from bot.channels.gsm import sms_text
 from bot.channels.text import numbered
 from bot.channels.twilio_codes import send_error
-from bot.channels.twilio_form import parse_form
+from bot.channels.twilio_form import E164, parse_form
 from bot.channels.twilio_http import HttpxTwilioClient
 
 SIGNATURE_HEADER = "x-twilio-signature"
 WHATSAPP_WINDOW = timedelta(hours=24)
-_PHONE = re.compile(r"^\+[1-9][0-9]{5,14}$")
 
 
 class Form(dict[str, list[str]]):
@@ -104,7 +102,7 @@ class TwilioChannel:
 
     async def send(self, address: str, rendered: Rendered) -> Sent:
         """POST /Messages.json through the twilio Client."""
-        if not _PHONE.match(address):
+        if not E164.match(address):
             raise Rejected(f"not a phone number: {address!r}")
         prefix = "whatsapp:" if self.name == "whatsapp" else ""
         fields: dict[str, Any] = {"to": prefix + address, "from_": prefix + self.sender}

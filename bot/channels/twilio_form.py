@@ -10,7 +10,8 @@ from bot.channels.twilio_codes import OPTED_OUT, STATUSES, unreachable_code
 from bot.messages import Inbound, Media
 
 _SID = re.compile(r"^(SM|MM|SS)[0-9a-fA-F]{32}$")
-_PHONE = re.compile(r"^\+[1-9][0-9]{5,14}$")
+# An E.164 number, as Twilio writes them ("+393331234567").
+E164 = re.compile(r"^\+[1-9][0-9]{5,14}$")
 _CHOICE = re.compile(r"^[0-9]{1,3}$")
 MAX_MEDIA = 10  # Twilio's own limit per message
 # Twilio's default opt-out words stop a number at the carrier whatever we think of them:
@@ -33,7 +34,7 @@ def parse_form(form: Mapping[str, Sequence[str]]) -> Inbound | DeliveryStatus | 
     channel, _sep, address = sender.rpartition(":") if ":" in sender else ("sms", "", sender)
     if channel not in ("sms", "whatsapp"):
         return Ignored(f"{channel} messages are not handled")
-    if not _PHONE.match(address):
+    if not E164.match(address):
         raise Malformed("From is not a phone number")
     text = _first(form, "Body")
     if channel == "sms":

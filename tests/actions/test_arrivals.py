@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from actions import arrivals
 from actions.arrivals import Received
+from actions.clock import ManualClock
 from actions.db import SessionFactory, transaction
 from actions.models import Arrival, MessageLog, Resident
-from bot.conversation import Conversations
-from bot.intake import MAX_ATTEMPTS, Intake
 from bot.messages import Inbound
+from bot.runtime.intake import MAX_ATTEMPTS, Intake
+from bot.runtime.turns import Conversations
 from nlu.types import NLU
 from tests.conftest import NOW, ROME
 
@@ -69,11 +69,10 @@ async def test_each_address_is_taken_in_order_and_a_lease_holds(sessions: Sessio
     assert [(a.provider_message_id, a.attempts) for a in again] == [("A2", 2), ("B1", 2)]
 
 
-@pytest.mark.parametrize("one_at_a_time", [False, True], ids=["together", "one-at-a-time"])
 async def test_the_intake_answers_and_forgets_the_stored_messages(
-    demo_sessions: SessionFactory, nlu: NLU, one_at_a_time: bool
+    demo_sessions: SessionFactory, nlu: NLU
 ) -> None:
-    for n in range(3):  # new residents (created before their turn), and one who writes twice
+    for n in range(3):  # new residents (created in their turn), and one who writes twice
         await _keep(demo_sessions, _received(f"+39333000000{n}", f"SM{n}"))
     await _keep(demo_sessions, _received("+393330000000", "SM9"))
     queued: list[str] = []
@@ -81,7 +80,6 @@ async def test_the_intake_answers_and_forgets_the_stored_messages(
         demo_sessions,
         Conversations(demo_sessions, nlu, ROME),
         lambda: queued.append(""),
-        one_at_a_time=one_at_a_time,
     )
     await intake.drain()
     async with demo_sessions() as session:
@@ -99,12 +97,12 @@ async def test_a_message_that_keeps_failing_is_kept_as_failed(
 ) -> None:
     not_an_inbound = _received("+39333", "BAD", channel="sms", unexpected=True)
     await _keep(demo_sessions, not_an_inbound)
-    clock = [NOW]
+    clock = ManualClock(NOW)
     conversations = Conversations(demo_sessions, nlu, ROME)
-    intake = Intake(demo_sessions, conversations, lambda: None, clock=lambda: clock[0])
+    intake = Intake(demo_sessions, conversations, lambda: None, clock=clock)
     for _ in range(MAX_ATTEMPTS):
         assert await intake.run_once() == 1
-        clock[0] += timedelta(hours=1)  # past any backoff
+        clock.advance(3600)  # past any backoff
     async with demo_sessions() as session:
         [kept] = (await session.scalars(select(Arrival))).all()
     assert (kept.status, kept.attempts, kept.error) == ("failed", MAX_ATTEMPTS, "TypeError")

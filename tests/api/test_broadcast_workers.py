@@ -17,15 +17,12 @@ from actions import broadcasts
 from actions.db import SessionFactory, transaction
 from actions.demo import load_demo_residents
 from actions.models import Delivery
-from bot.claims import OPEN, UNKNOWN_OUTCOME
-from bot.outbox import LEASE
+from actions.outbox_claims import OPEN, UNKNOWN_OUTCOME
+from bot.runtime.sender import LEASE
 from tests.fakes.telegram import TOKEN, FakeTelegram
 from tests.support.channels import require_redis
-from tests.support.processes import PORTINERIA, environment, eventually
+from tests.support.processes import ON_POSTGRES, PORTINERIA, environment, eventually
 
-ON_POSTGRES = pytest.mark.parametrize(
-    "database", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
-)
 REDIS_DB = 14  # the budget's keys apart from other tests' (sharing would only slow sending)
 
 

@@ -17,7 +17,14 @@ from actions.outbox import enqueue
 from tests.fakes.telegram import TOKEN, FakeTelegram
 from tests.support import channels as support
 from tests.support.channels import PUBLIC_URL, TELEGRAM_SECRET, TelegramResident, Webhooks
-from tests.support.processes import PORTINERIA, environment, eventually, portineria, serving
+from tests.support.processes import (
+    ON_POSTGRES,
+    PORTINERIA,
+    environment,
+    eventually,
+    portineria,
+    serving,
+)
 
 fake_telegram = support.fake_telegram
 
@@ -62,11 +69,13 @@ def test_set_webhook_refused_is_one_line(
     assert "https url must be provided" in done.stderr and "Traceback" not in done.stderr
 
 
+@ON_POSTGRES
 def test_worker_without_channels_says_so(database: tuple[str, str | None]) -> None:
     done = portineria("worker", env=environment(database))
     assert done.returncode == 2 and "no channel configured" in done.stderr
 
 
+@ON_POSTGRES
 async def test_worker_sends_the_outbox_and_stops_cleanly(
     database: tuple[str, str | None], sessions: SessionFactory, fake_telegram: FakeTelegram
 ) -> None:
@@ -100,6 +109,7 @@ async def test_worker_sends_the_outbox_and_stops_cleanly(
     assert TOKEN not in out + err
 
 
+@ON_POSTGRES
 async def test_a_web_only_server_keeps_messages_for_the_worker_to_answer(
     database: tuple[str, str | None],
     sessions: SessionFactory,
@@ -107,7 +117,7 @@ async def test_a_web_only_server_keeps_messages_for_the_worker_to_answer(
     tmp_path: Path,
 ) -> None:
     env = _env(database, fake_telegram)
-    # Two web processes on SQLite need no Redis when they send nothing.
+    # Two web processes need no Redis when they send nothing.
     with serving(env, tmp_path / "serve.log", "--workers", "2", "--web-only") as base:
         async with httpx.AsyncClient(base_url=base) as client:
             giulia = TelegramResident(Webhooks(client), fake_telegram)

@@ -19,7 +19,7 @@ from actions.db import SessionFactory, transaction
 from actions.demo import load_demo
 from actions.models import Delivery
 from api.main import create_app
-from bot.conversation import Conversations
+from bot.runtime.turns import Conversations
 from nlu.types import NLU
 from tests.conftest import ROME
 from tests.fakes.telegram import FakeTelegram

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,38 +10,15 @@ import httpx
 import pytest
 
 from tests.support.channels import require_redis
-from tests.support.processes import PORTINERIA, environment, free_port, portineria
+from tests.support.processes import ON_POSTGRES, environment, portineria, serving
 
 
 @pytest.fixture
-def server(database: tuple[str, str | None]) -> Iterator[str]:
+def server(database: tuple[str, str | None], tmp_path: Path) -> Iterator[str]:
     env = environment(database)
     assert portineria("db", "upgrade", env=env).returncode == 0
-    port = free_port()
-    process = subprocess.Popen(
-        [PORTINERIA, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base)
+    with serving(env, tmp_path / "serve.log") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def _wait_until_up(base: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{base}/health", timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise AssertionError("server did not start")
 
 
 def test_health_checks_the_database(server: str) -> None:
@@ -57,30 +32,26 @@ def test_openapi_docs_are_served(server: str) -> None:
     assert "/health" in httpx.get(f"{server}/openapi.json").json()["paths"]
 
 
-def test_several_workers_share_the_port(database: tuple[str, str | None]) -> None:
+@ON_POSTGRES
+def test_several_workers_share_the_port(database: tuple[str, str | None], tmp_path: Path) -> None:
     redis_url = asyncio.run(require_redis())
     env = environment(database, PORTINERIA_REDIS_URL=redis_url)
     assert portineria("db", "upgrade", env=env).returncode == 0
-    port = free_port()
-    process = subprocess.Popen(
-        [PORTINERIA, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base)
+    with serving(env, tmp_path / "serve.log", "--workers", "2") as base:
         answers = [httpx.get(f"{base}/readyz") for _ in range(20)]
-        assert {a.status_code for a in answers} == {200}
-        assert all(len(a.headers["x-request-id"]) == 32 for a in answers)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    assert {a.status_code for a in answers} == {200}
+    assert all(len(a.headers["x-request-id"]) == 32 for a in answers)
 
 
-def test_several_workers_on_sqlite_need_redis(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [("serve", "--workers", "2"), ("serve", "--web-only"), ("worker",)],
+    ids=["workers", "web-only", "worker"],
+)
+def test_sqlite_is_one_process(tmp_path: Path, command: tuple[str, ...]) -> None:
     env = environment((f"sqlite+aiosqlite:///{tmp_path / 'p.db'}", None))
-    done = portineria("serve", "--workers", "2", env=env)
+    env["PORTINERIA_REDIS_URL"] = "redis://127.0.0.1:6379/0"  # no way around it, not even Redis
+    done = portineria(*command, env=env)
     assert done.returncode == 2
-    assert "PORTINERIA_REDIS_URL" in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert "use PostgreSQL" in done.stderr

@@ -13,7 +13,7 @@ from actions.db import SessionFactory, transaction
 from actions.models import AuditEntry, Casa, Delivery, Need
 from api.main import create_app
 from api.settings import Settings
-from bot.conversation import Conversations
+from bot.runtime.turns import Conversations
 from nlu.types import NLU
 from tests.conftest import NOW, ROME
 from tests.support.chat import Resident
@@ -35,8 +35,9 @@ async def _token(sessions: SessionFactory, email: str, role: str, casa: str | No
         casa_id = None
         if casa:
             casa_id = await session.scalar(select(Casa.id).where(Casa.name == casa))
-        await staff.create_staff(session, email=email, role=role, password="pw-long-enough",
-                                 casa_id=casa_id, now=NOW)
+        await staff.create_staff(
+            session, email=email, role=role, password="pw-long-enough", casa_id=casa_id, now=NOW
+        )
         return await staff.issue_token(session, email=email)
 
 
@@ -69,8 +70,11 @@ async def test_handoff_lifecycle(
     claimed = await api.post(f"/api/handoffs/{waiting['id']}/claim", headers=_auth(token))
     assert claimed.json()["status"] == "claimed"
     assert await resident.says("mi serve aiuto con la pensione") == []  # the bot stays quiet
-    reply = await api.post(f"/api/handoffs/{waiting['id']}/reply", headers=_auth(token),
-                           json={"text": "Buongiorno, la chiamo tra poco."})
+    reply = await api.post(
+        f"/api/handoffs/{waiting['id']}/reply",
+        headers=_auth(token),
+        json={"text": "Buongiorno, la chiamo tra poco."},
+    )
     assert reply.status_code == 200
     detail = (await api.get(f"/api/handoffs/{waiting['id']}", headers=_auth(token))).json()
     texts = [m["text"] for m in detail["transcript"]]
@@ -79,12 +83,14 @@ async def test_handoff_lifecycle(
     async with demo_sessions() as session:
         relay = await session.scalar(select(Delivery).where(Delivery.kind == "relay"))
         assert relay is not None and relay.address == resident.address
-    closed = await api.post(f"/api/handoffs/{waiting['id']}/close", headers=_auth(token),
-                            json={"outcome": "richiamato"})
+    closed = await api.post(
+        f"/api/handoffs/{waiting['id']}/close", headers=_auth(token), json={"outcome": "richiamato"}
+    )
     assert closed.json()["status"] == "closed"
     assert await resident.says("ciao")  # the bot answers again
-    again = await api.post(f"/api/handoffs/{waiting['id']}/close", headers=_auth(token),
-                           json={"outcome": "x"})
+    again = await api.post(
+        f"/api/handoffs/{waiting['id']}/close", headers=_auth(token), json={"outcome": "x"}
+    )
     assert again.status_code == 409
     async with demo_sessions() as session:
         actions = (await session.scalars(select(AuditEntry.action))).all()
@@ -112,14 +118,17 @@ async def test_need_status_change_tells_the_resident(
     await resident.says(str(resident.options.index("Ospizio") + 1))
     await resident.says("2")
     [need] = (await api.get("/api/needs", headers=_auth(token))).json()
-    changed = await api.patch(f"/api/needs/{need['id']}", headers=_auth(token),
-                              json={"status": "solved"})
+    changed = await api.patch(
+        f"/api/needs/{need['id']}", headers=_auth(token), json={"status": "solved"}
+    )
     assert changed.json()["status"] == "solved"
-    bad = await api.patch(f"/api/needs/{need['id']}", headers=_auth(token),
-                          json={"status": "in_progress"})
+    bad = await api.patch(
+        f"/api/needs/{need['id']}", headers=_auth(token), json={"status": "in_progress"}
+    )
     assert bad.status_code == 409
-    assert (await api.patch(f"/api/needs/{need['id']}", headers=_auth(token),
-                            json={"status": "lost"})).status_code == 422
+    assert (
+        await api.patch(f"/api/needs/{need['id']}", headers=_auth(token), json={"status": "lost"})
+    ).status_code == 422
     async with demo_sessions() as session:
         notice = await session.scalar(select(Delivery).where(Delivery.kind == "notice"))
         assert notice is not None and "è risolta" in notice.payload["text"]
@@ -137,8 +146,9 @@ async def test_broadcasts_need_a_manager_and_go_out_once(
     created = await api.post("/api/broadcasts", headers=_auth(manager), json=body)
     assert created.status_code == 201 and created.json()["state"] == "draft"
     broadcast_id = created.json()["id"]
-    preview = (await api.get(f"/api/broadcasts/{broadcast_id}/preview",
-                             headers=_auth(manager))).json()
+    preview = (
+        await api.get(f"/api/broadcasts/{broadcast_id}/preview", headers=_auth(manager))
+    ).json()
     assert preview["total"] == 0 and preview["sms"]["estimated_cost_eur"] == 0
     sent = await api.post(f"/api/broadcasts/{broadcast_id}/send", headers=_auth(manager))
     assert sent.json()["state"] in ("sending", "done")

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from actions.db import SessionFactory, transaction
 from actions.models import Booking, Casa, SpidSlot
-from bot.conversation import Conversations
+from bot.runtime.turns import Conversations
 from nlu.types import NLU
 from tests.conftest import NOW, ROME
 from tests.support.chat import Resident
@@ -51,8 +51,11 @@ async def test_last_seat_taken_meanwhile_offers_another_slot(
     async with transaction(demo_sessions) as session:
         await session.execute(update(SpidSlot).values(seats_taken=SpidSlot.seats))
         slot = await session.scalar(
-            select(SpidSlot).join(Casa).where(Casa.name == "Santa Croce")
-            .order_by(SpidSlot.starts_at.desc()))
+            select(SpidSlot)
+            .join(Casa)
+            .where(Casa.name == "Santa Croce")
+            .order_by(SpidSlot.starts_at.desc())
+        )
         assert slot is not None
         slot.seats_taken = 0
     await resident.says("sì")

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from actions.db import SessionFactory
 from actions.models import ChannelAddress, MessageLog, Subscription
-from bot.conversation import Conversations
-from bot.flood import FloodGuard
 from bot.messages import Inbound
+from bot.runtime.flood import FloodGuard
+from bot.runtime.turns import Conversations
 from nlu.gazetteer import load_gazetteer
 from nlu.rasa_backend import RasaNLU
 from nlu.types import NLU
@@ -154,7 +154,8 @@ async def test_a_flood_is_slowed_without_slowing_others(
     assert await neighbour.says("ciao")
     async with demo_sessions() as session:
         kept = await session.scalar(
-            select(func.count()).select_from(MessageLog).where(MessageLog.direction == "in"))
+            select(func.count()).select_from(MessageLog).where(MessageLog.direction == "in")
+        )
         assert kept == 10  # nothing is lost
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.flood import FloodGuard
+from bot.runtime.flood import FloodGuard
 from tests.support.processes import free_port
 
 

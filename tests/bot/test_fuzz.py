@@ -8,16 +8,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from actions.db import SessionFactory
-from bot.conversation import Conversations
 from bot.messages import Inbound
+from bot.runtime.turns import Conversations
 from nlu.types import INTENTS, NLU
 from tests.conftest import NOW, ROME
 
 TEXTS = st.text(st.characters(codec="utf-8"), max_size=300) | st.sampled_from(
     ["0", "٣", "STOP", "menu", "\u202e\u200f", "🙂" * 50, "a" * 5000, "spid x mia moglie"]
 )
-FUZZ = settings(max_examples=60, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @FUZZ
@@ -36,7 +37,6 @@ async def test_the_engine_always_answers(
     conversations = Conversations(demo_sessions, nlu, ROME)
     for n, text in enumerate(texts):
         inbound = Inbound(channel="sms", address="+393330001111", text=text)
-        outcome = await conversations.receive(
-            inbound, now=NOW + timedelta(minutes=n), deliver=True)
+        outcome = await conversations.receive(inbound, now=NOW + timedelta(minutes=n), deliver=True)
         assert outcome.replies, f"no answer to {text!r}"
         assert all(reply.text.strip() for reply in outcome.replies)

@@ -14,10 +14,10 @@ from actions.demo import load_demo_residents
 from actions.models import Booking, Delivery, Handoff, MessageLog, Need
 from actions.models import Resident as ResidentRow
 from actions.needs import change_status
-from bot.conversation import Conversations
-from bot.jobs import run_due_jobs
 from bot.messages import Media
-from bot.notices import send_reminders, tell_need_status
+from bot.runtime.jobs import run_due_jobs
+from bot.runtime.notices import send_reminders, tell_need_status
+from bot.runtime.turns import Conversations
 from nlu.types import NLU
 from tests.conftest import NOW, ROME
 from tests.support.chat import Resident

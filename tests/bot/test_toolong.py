@@ -10,10 +10,9 @@ from sqlalchemy import select
 
 from actions.db import SessionFactory
 from actions.models import MessageLog
-from bot.conversation import Conversations
-from bot.engine import NLU_HEAD
 from bot.messages import MAX_TEXT
-from nlu.types import NLU, Parse
+from bot.runtime.turns import Conversations
+from nlu.types import NLU, READ_CHARS, Parse
 from tests.conftest import NOW, ROME
 from tests.support.chat import Resident
 
@@ -51,7 +50,7 @@ async def test_a_ten_thousand_character_message_gets_the_menu_and_a_request(
     assert "Il messaggio è molto lungo. Scriva in poche parole cosa le serve." in resident.text
     assert resident.options[0] == "Eventi e attività"
     assert "Parlare con una persona" in resident.options
-    assert reading.lengths and max(reading.lengths) <= NLU_HEAD
+    assert reading.lengths and max(reading.lengths) <= READ_CHARS
     await resident.says("1")  # the way back works at once
     assert "Ecco cosa c'è" in resident.text
     async with demo_sessions() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from bot.channels.budget import Budget
+from bot.runtime.budget import Budget
 from tests.support.channels import require_redis
 
 

@@ -5,22 +5,24 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from actions import broadcasts
+from actions import broadcasts, outbox_claims
+from actions.clock import ManualClock
 from actions.db import SessionFactory, transaction
 from actions.demo import load_demo_residents
 from actions.models import ChannelAddress, Delivery, Resident
 from actions.outbox import enqueue
-from bot import claims, outbox
-from bot.broadcasts import preview
 from bot.channels import Channels
 from bot.channels.base import DeliveryStatus
-from bot.channels.budget import Budget
-from bot.outbox import Sender
+from bot.runtime import sender as sender_module
+from bot.runtime.broadcast_preview import preview
+from bot.runtime.budget import Budget
+from bot.runtime.sender import Sender
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.twilio import FakeTwilio
 
@@ -72,7 +74,7 @@ async def _until(
 
 def _settled(sessions: SessionFactory) -> Callable[[], Awaitable[bool]]:
     async def done() -> bool:
-        return all(row.status not in claims.OPEN for row in await _rows(sessions))
+        return all(row.status not in outbox_claims.OPEN for row in await _rows(sessions))
 
     return done
 
@@ -150,7 +152,7 @@ async def test_server_errors_back_off_then_succeed(
     fake_telegram: FakeTelegram,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(outbox, "BACKOFF_BASE", 0.2)
+    monkeypatch.setattr(sender_module, "BACKOFF_BASE", 0.2)
     address = await _address(sessions, "telegram", "42")
     fake_telegram.fail(502, "Bad Gateway", times=2)
     await _queue(sessions, address, "uno")
@@ -166,7 +168,7 @@ async def test_after_the_last_attempt_it_gives_up(
     address = await _address(sessions, "telegram", "42")
     await _queue(sessions, address, "uno")
     async with transaction(sessions) as session:
-        (await session.scalar(select(Delivery))).attempts = outbox.MAX_ATTEMPTS - 1  # type: ignore[union-attr]
+        (await session.scalar(select(Delivery))).attempts = sender_module.MAX_ATTEMPTS - 1  # type: ignore[union-attr]
     fake_telegram.fail(500, "Internal Server Error")
     await _until(sender, _settled(sessions))
     [row] = await _rows(sessions)
@@ -295,12 +297,12 @@ async def test_a_dead_senders_claim_comes_back_after_the_lease(
     await _queue(sessions, await _address(sessions, "telegram", "42"), "uno")
     now = datetime.now(UTC)
     async with transaction(sessions) as session:
-        claimed = await claims.claim_due(
-            session, channels=["telegram"], now=now, lease=outbox.LEASE, limit=5
+        claimed = await outbox_claims.claim_due(
+            session, channels=["telegram"], now=now, lease=sender_module.LEASE, limit=5
         )
     assert len(claimed) == 1  # ...and then that sender died
     assert await sender.run_once() == 0
-    sender.clock = lambda: now + outbox.LEASE + timedelta(seconds=1)
+    sender.clock = ManualClock(now + sender_module.LEASE + timedelta(seconds=1))
     assert await sender.run_once() == 1
     assert len(fake_telegram.sent()) == 1
 
@@ -312,19 +314,19 @@ async def test_a_row_handed_over_before_its_sender_died_is_never_sent_again(
     await _queue(sessions, await _address(sessions, "telegram", "43"), "due")
     now = datetime.now(UTC)
     async with transaction(sessions) as session:
-        first, second = await claims.claim_due(
-            session, channels=["telegram"], now=now, lease=outbox.LEASE, limit=5
+        first, second = await outbox_claims.claim_due(
+            session, channels=["telegram"], now=now, lease=sender_module.LEASE, limit=5
         )
         # the first reached the provider, or not: nobody knows; then that sender died
-        assert await claims.start_sending(session, first, now=now)
-    sender.clock = lambda: now + outbox.LEASE + timedelta(seconds=1)
+        assert await outbox_claims.start_sending(session, first, now=now)
+    sender.clock = ManualClock(now + sender_module.LEASE + timedelta(seconds=1))
     await _until(sender, _settled(sessions))
     assert [m["text"] for m in fake_telegram.sent()] == ["due"]
     rows = await _rows(sessions)
     assert [r.status for r in rows] == ["failed", "sent"]
-    assert rows[0].error == claims.UNKNOWN_OUTCOME
+    assert rows[0].error == outbox_claims.UNKNOWN_OUTCOME
     async with transaction(sessions) as session:  # the late owner of the lease may not send
-        assert not await claims.start_sending(session, second, now=now)
+        assert not await outbox_claims.start_sending(session, second, now=now)
 
 
 async def test_status_callbacks_move_forward_only(
@@ -338,11 +340,16 @@ async def test_status_callbacks_move_forward_only(
     assert sid is not None and row.segments == 1
     for status in ("delivered", "sent"):
         async with transaction(sessions) as session:
-            await claims.apply_status(session, DeliveryStatus(sid, status))
+            await outbox_claims.apply_status(session, **asdict(DeliveryStatus(sid, status)))
     [row] = await _rows(sessions)
     assert row.status == "delivered"
     async with transaction(sessions) as session:
-        assert await claims.apply_status(session, DeliveryStatus("SM" + "0" * 32, "sent")) is None
+        assert (
+            await outbox_claims.apply_status(
+                session, provider_message_id="SM" + "0" * 32, status="sent"
+            )
+            is None
+        )
 
 
 async def test_without_its_budget_the_sender_waits_rather_than_send_unpaced(

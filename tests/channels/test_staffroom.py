@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from actions import staff
 from actions.db import transaction
 from actions.models import AuditEntry, Casa, Delivery, Handoff, HandoffNote, Resident
-from bot.staffroom import StaffRoom
+from bot.runtime.staffroom import StaffRoom
 from tests.fakes.telegram import FakeTelegram
 from tests.support import channels as support
 from tests.support.channels import PUBLIC_URL, Harness, SmsResident, Webhooks, send_all

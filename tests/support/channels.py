@@ -30,17 +30,17 @@ from actions.models import (
     Need,
     Resident,
 )
-from api.inbox import InboxWriter
 from api.main import create_app
 from api.runtime import build_channels
 from api.settings import Settings
-from api.webhooks import ChannelRuntime
 from bot.channels import Channels
-from bot.channels.budget import Budget
-from bot.conversation import Conversations
-from bot.intake import Intake
-from bot.outbox import Sender
-from bot.staffroom import StaffRoom
+from bot.runtime.budget import Budget
+from bot.runtime.events import ChannelRuntime
+from bot.runtime.inbox import InboxWriter
+from bot.runtime.intake import Intake
+from bot.runtime.sender import Sender
+from bot.runtime.staffroom import StaffRoom
+from bot.runtime.turns import Conversations
 from nlu.types import NLU
 from tests.conftest import ROME
 from tests.fakes.telegram import TOKEN, FakeTelegram

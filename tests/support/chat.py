@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.conversation import Conversations
 from bot.messages import Inbound, Media, Reply
+from bot.runtime.turns import Conversations
 
 
 @dataclass

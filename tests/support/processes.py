@@ -14,8 +14,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 
 PORTINERIA = str(Path(sys.executable).parent / "portineria")
+# Several processes on one database (workers, web-only servers) are PostgreSQL's: SQLite runs
+# as one process.
+ON_POSTGRES = pytest.mark.parametrize(
+    "database", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
 
 
 def environment(database: tuple[str, str | None], **extra: str) -> dict[str, str]:

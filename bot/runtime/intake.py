@@ -11,17 +11,18 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from actions import arrivals
+from actions.clock import SYSTEM_CLOCK, Clock
 from actions.db import SessionFactory, transaction
 from actions.models import Arrival
-from bot.conversation import Conversations
-from bot.logcontext import REQUEST_ID
 from bot.messages import Inbound
-from bot.outbox import backoff, rest, utc_now
+from bot.runtime.logcontext import REQUEST_ID
+from bot.runtime.pauses import backoff, rest
+from bot.runtime.turns import Conversations
 
 log = logging.getLogger(__name__)
 # A turn takes well under a second; a dead intake's messages are taken again after this.
@@ -37,12 +38,9 @@ class Intake:
     sessions: SessionFactory
     conversations: Conversations
     answered: Callable[[], None]
-    clock: Callable[[], datetime] = utc_now
+    clock: Clock = SYSTEM_CLOCK
     batch: int = 16
     poll: float = 1.0
-    # On SQLite a turn holds the one write lock from its first write to its commit: turns
-    # run together would run their NLU while another holds it, and every writer would wait.
-    one_at_a_time: bool = False
     _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False)
 
     def wake(self) -> None:
@@ -52,17 +50,14 @@ class Intake:
     async def run_once(self) -> int:
         """Answer one batch of due messages; how many were taken."""
         async with transaction(self.sessions) as session:
-            taken = await arrivals.claim(session, now=self.clock(), lease=LEASE, limit=self.batch)
-        if self.one_at_a_time:
-            for arrival in taken:
-                await self._answer(arrival)
-        else:
-            # One message per address in a batch: the turns are independent and wait on the
-            # database, so they run together.
-            await asyncio.gather(*(self._answer(arrival) for arrival in taken))
+            taken = await arrivals.claim(
+                session, now=self.clock.now(), lease=LEASE, limit=self.batch
+            )
+        # One message per address in a batch: the turns are independent and wait on the
+        # database, so they run together (on SQLite, they queue for its one writer).
+        await asyncio.gather(*(self._answer(arrival) for arrival in taken))
         if taken:
-            # Once a batch: every wake costs the sender a claim per channel, which on a busy
-            # intake (a turn at a time) would cost more than the turns themselves.
+            # Once a batch: every wake costs the sender a claim per channel.
             self.answered()
         return len(taken)
 
@@ -94,11 +89,11 @@ class Intake:
         try:
             inbound = Inbound.from_dict(arrival.message)
             try:
-                await self.conversations.receive(inbound, now=self.clock())
+                await self.conversations.receive(inbound, now=self.clock.now())
             except IntegrityError:
                 # A new resident's first messages taken by two intakes at once both create
                 # them: the second try finds the resident.
-                await self.conversations.receive(inbound, now=self.clock())
+                await self.conversations.receive(inbound, now=self.clock.now())
         except Exception as exc:  # one bad message must not stop the others
             log.exception("intake: arrival %s not answered", arrival.id)
             await self._retry_later(arrival, type(exc).__name__)
@@ -108,7 +103,7 @@ class Intake:
 
     async def _retry_later(self, arrival: Arrival, error: str) -> None:
         give_up = arrival.attempts >= MAX_ATTEMPTS
-        at = self.clock() + timedelta(seconds=backoff(arrival.attempts))
+        at = self.clock.now() + timedelta(seconds=backoff(arrival.attempts))
         try:
             async with transaction(self.sessions) as session:
                 await arrivals.retry_later(

@@ -15,12 +15,12 @@ from actions.models import ChannelAddress
 from actions.outbox import enqueue
 from bot.context import TurnContext
 from bot.engine import handle_turn
-from bot.flood import FloodGuard
 from bot.i18n import gettext_for
 from bot.keywords import START, STOP, command_of
 from bot.messages import Inbound, Reply
-from bot.metrics import MESSAGES_IN
-from bot.staffroom import StaffRoom
+from bot.runtime.flood import FloodGuard
+from bot.runtime.metrics import MESSAGES_IN
+from bot.runtime.staffroom import StaffRoom
 from bot.state import ConversationState
 from nlu.types import NLU
 
@@ -51,40 +51,22 @@ class Conversations:
     async def receive(self, inbound: Inbound, *, now: datetime, deliver: bool = True) -> Outcome:
         """Handle one message in one transaction; `deliver` queues the replies in the outbox.
 
-        A first message's resident and conversation are created and committed first, on
-        their own, so that the turn itself writes nothing before the NLU has run (on SQLite
-        a write holds the one write lock until the commit). Two intakes creating the same
-        resident at once: the second fails, and the intake tries again.
+        A first message creates its resident in the same transaction: two intakes creating
+        the same resident at once (PostgreSQL) make the second fail, and the intake tries again.
         """
         inbound = inbound.cleaned()
-        outcome = await self._turn(inbound, now, deliver)
-        if outcome is None:
-            async with transaction(self.session_factory) as session:
-                created = await residents.find_or_create_address(
-                    session,
-                    channel=inbound.channel,
-                    address=inbound.address,
-                    language=self.default_language,
-                    now=now,
-                )
-                await residents.conversation_of(session, resident_id=created.resident_id, now=now)
-            outcome = await self._turn(inbound, now, deliver)
-        if outcome is None:  # created just now: only a failing database gets here
-            raise LookupError("the new resident's address was not found")
-        return outcome
-
-    async def _turn(self, inbound: Inbound, now: datetime, deliver: bool) -> Outcome | None:
-        """The turn, in one transaction; None (having read only) for an unknown address."""
         async with transaction(self.session_factory) as session:
             if inbound.provider_message_id and await residents.already_received(
                 session, channel=inbound.channel, provider_message_id=inbound.provider_message_id
             ):
                 return Outcome([], duplicate=True)
-            address = await residents.find_address(
-                session, channel=inbound.channel, address=inbound.address
+            address = await residents.find_or_create_address(
+                session,
+                channel=inbound.channel,
+                address=inbound.address,
+                language=self.default_language,
+                now=now,
             )
-            if address is None:
-                return None
             MESSAGES_IN.labels(inbound.channel).inc()
             address.last_inbound_at = now
             # Whoever writes to us can be answered, even if a send to them once failed (the
@@ -96,29 +78,25 @@ class Conversations:
                 inbound.channel, inbound.address
             ):
                 return await self._slow_down(session, inbound, address, deliver, now)
-            # Read, understand, then write: on SQLite a write holds the one write lock until
-            # the commit, so the first one (last_inbound_at, above) waits for the NLU and
-            # the turn's reads to be done (an action that needs an id flushes for it).
-            with session.no_autoflush:
-                conversation = await residents.conversation_of(
-                    session, resident_id=resident.id, now=now
-                )
-                # Only the custodians' groups need to know what the turn did to the handoff.
-                before = None
-                if self.staff_room is not None:
-                    before = await handoffs.open_handoff_of(session, resident_id=resident.id)
-                ctx = TurnContext(
-                    now=now,
-                    zone=self.zone,
-                    nlu=self.nlu,
-                    session=session,
-                    resident=resident,
-                    channel=inbound.channel,
-                    held=conversation.held_by_staff_id is not None,
-                )
-                result = await handle_turn(
-                    inbound, ConversationState.from_dict(conversation.state), ctx
-                )
+            conversation = await residents.conversation_of(
+                session, resident_id=resident.id, now=now
+            )
+            # Only the custodians' groups need to know what the turn did to the handoff.
+            before = None
+            if self.staff_room is not None:
+                before = await handoffs.open_handoff_of(session, resident_id=resident.id)
+            ctx = TurnContext(
+                now=now,
+                zone=self.zone,
+                nlu=self.nlu,
+                session=session,
+                resident=resident,
+                channel=inbound.channel,
+                held=conversation.held_by_staff_id is not None,
+            )
+            result = await handle_turn(
+                inbound, ConversationState.from_dict(conversation.state), ctx
+            )
             if ctx.forget:
                 return await self._forget(session, address, result.replies, deliver, now)
             conversation.state = result.state.to_dict()

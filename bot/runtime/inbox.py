@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine
-
 from actions import arrivals
 from actions.arrivals import Received
 from actions.db import SessionFactory, transaction
@@ -24,14 +22,10 @@ class InboxWriter:
     the messages that arrive while a group is being written go in the next one, together.
 
     A quiet webhook is written at once, alone; under load each call still waits for its own
-    commit, but a commit (and on SQLite, the lock that every process shares) serves many.
-    On a SQLite file (`sqlite_file`, its synchronous engine) a group is written in one call
-    on a thread: the one write lock is held for the INSERT and the commit only, not across
-    the event loop's turns, which under load take milliseconds each.
+    commit, but a commit serves many.
     """
 
     sessions: SessionFactory
-    sqlite_file: Engine | None = None
     _waiting: list[tuple[Received, asyncio.Future[bool]]] = field(default_factory=list)
     _writing: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -62,17 +56,5 @@ class InboxWriter:
                     kept.set_result(is_fresh)
 
     async def _keep(self, group: list[Received]) -> list[bool]:
-        if self.sqlite_file is not None:
-            return await asyncio.to_thread(self._keep_now, self.sqlite_file, group)
         async with transaction(self.sessions) as session:
             return await arrivals.accept(session, group)
-
-    @staticmethod
-    def _keep_now(engine: Engine, group: list[Received]) -> list[bool]:
-        with engine.begin() as connection:
-            return arrivals.accept_now(connection, group)
-
-    def close(self) -> None:
-        """Close the SQLite file's connections (the server is stopping)."""
-        if self.sqlite_file is not None:
-            self.sqlite_file.dispose()

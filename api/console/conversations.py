@@ -1,4 +1,4 @@
-"""The handoff inbox: who is waiting for a person, live over server-sent events."""
+"""The console's conversations page (/console/inbox): who is waiting for a person, live (SSE)."""
 
 from __future__ import annotations
 
@@ -65,7 +65,9 @@ async def inbox_stream(request: Request) -> Response:
             user = await session.get(StaffUser, staff_id)
             if user is None or not user.active:
                 return None
-            return await render_inbox(session, user, clock, datetime.now(clock.zone))
+            return await render_inbox(
+                session, user, clock, request.app.state.clock.now().astimezone(clock.zone)
+            )
 
     return live.stream(request, render, event="inbox")
 

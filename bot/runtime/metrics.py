@@ -8,12 +8,17 @@ from prometheus_client import Counter, Histogram
 
 from nlu.types import NLU, Parse
 
-MESSAGES_IN = Counter("portineria_messages_in_total", "Messages received from residents",
-                      ["channel"])
-MESSAGES_OUT = Counter("portineria_messages_out_total", "Messages handed to a provider",
-                       ["channel", "status"])
-NLU_SECONDS = Histogram("portineria_nlu_parse_seconds", "Time to understand one message",
-                        buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
+MESSAGES_IN = Counter(
+    "portineria_messages_in_total", "Messages received from residents", ["channel"]
+)
+MESSAGES_OUT = Counter(
+    "portineria_messages_out_total", "Messages handed to a provider", ["channel", "status"]
+)
+NLU_SECONDS = Histogram(
+    "portineria_nlu_parse_seconds",
+    "Time to understand one message",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)
 
 
 class TimedNLU:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 
-from bot.channels.windows import MemoryWindows, RedisWindows, Window, WindowStore
+from actions.clock import SYSTEM_CLOCK, Clock
+from bot.runtime.windows import MemoryWindows, RedisWindows, Window, WindowStore
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,12 @@ class Budget:
         *,
         rates: Mapping[str, Rates] = RATES,
         prefix: str = "portineria",
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
-        self.store: WindowStore = RedisWindows(redis_url, prefix) if redis_url else MemoryWindows()
+        # Redis windows read Redis's own clock, so senders on several machines agree.
+        self.store: WindowStore = (
+            RedisWindows(redis_url, prefix) if redis_url else MemoryWindows(clock)
+        )
         self.rates = rates
 
     def per_second(self, channel: str) -> float:

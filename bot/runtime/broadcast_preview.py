@@ -23,16 +23,22 @@ async def preview(
         if channel != "sms":
             continue
         encoded = sms_text(broadcasts.payload_for(broadcast, language)["text"])
-        sms_languages[language] = {"residents": count, "encoding": encoded.encoding,
-                                   "segments": encoded.segments}
+        sms_languages[language] = {
+            "residents": count,
+            "encoding": encoded.encoding,
+            "segments": encoded.segments,
+        }
         segments_total += encoded.segments * count
     outside = reached.whatsapp_outside_window
     return {
         "id": broadcast.id,
         "reached": {c: reached.total(c) for c in broadcasts.BROADCAST_CHANNELS},
         "total": reached.total(),
-        "sms": {"languages": sms_languages, "segments": segments_total,
-                "estimated_cost_eur": round(segments_total * segment_cost, 2)},
+        "sms": {
+            "languages": sms_languages,
+            "segments": segments_total,
+            "estimated_cost_eur": round(segments_total * segment_cost, 2),
+        },
         "whatsapp": {
             "outside_window": outside,
             "template": broadcast.whatsapp_content_sid,

@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import arrivals, broadcasts, residents
+from actions.clock import SYSTEM_CLOCK, Clock
 from actions.db import SessionFactory, transaction
 from actions.errors import InvalidTransition
-from bot.notices import send_reminders
+from bot.runtime.notices import send_reminders
 
 log = logging.getLogger(__name__)
 INTERVAL_SECONDS = 30
@@ -43,12 +44,16 @@ async def run_due_jobs(
 
 
 async def run_jobs_forever(
-    sessions: SessionFactory, zone: ZoneInfo, retention: timedelta, stop: asyncio.Event
+    sessions: SessionFactory,
+    zone: ZoneInfo,
+    retention: timedelta,
+    stop: asyncio.Event,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> None:
     """Run the jobs every half minute until `stop` is set; a failing round is retried."""
     while not stop.is_set():
         try:
-            await run_due_jobs(sessions, now=datetime.now(UTC), zone=zone, retention=retention)
+            await run_due_jobs(sessions, now=clock.now(), zone=zone, retention=retention)
         except (SQLAlchemyError, OSError):
             log.exception("scheduled jobs failed; retrying")
         with contextlib.suppress(TimeoutError):

@@ -7,7 +7,7 @@ import logging
 from limits import RateLimitItemPerMinute
 from limits.aio.strategies import MovingWindowRateLimiter
 
-from bot.channels.budget import rate_storage
+from bot.runtime.budget import rate_storage
 
 log = logging.getLogger(__name__)
 

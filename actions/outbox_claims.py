@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from actions.models import ChannelAddress, Delivery, Resident
-from bot.channels.base import DeliveryStatus
 
 OPEN = ("pending", "sending")
 UNKNOWN_OUTCOME = "outcome unknown: the sender stopped while sending (not sent again)"
@@ -179,24 +178,32 @@ async def mark_address(
         )
 
 
-async def apply_status(session: AsyncSession, status: DeliveryStatus) -> Delivery | None:
+async def apply_status(
+    session: AsyncSession,
+    *,
+    provider_message_id: str,
+    status: str,
+    error_code: str | None = None,
+    unreachable: bool = False,
+    opted_out: bool = False,
+) -> Delivery | None:
     """A provider's status callback on the delivery it names; None when we sent no such one."""
     delivery = await session.scalar(
-        select(Delivery).where(Delivery.provider_message_id == status.provider_message_id)
+        select(Delivery).where(Delivery.provider_message_id == provider_message_id)
     )
     if delivery is None:
         return None
-    if RANK.get(status.status, 0) <= RANK.get(delivery.status, 0):
+    if RANK.get(status, 0) <= RANK.get(delivery.status, 0):
         return delivery
-    delivery.status = status.status
-    if status.status == "failed":
-        delivery.error = f"provider error {status.error_code or 'unknown'}"
-        if status.unreachable:
+    delivery.status = status
+    if status == "failed":
+        delivery.error = f"provider error {error_code or 'unknown'}"
+        if unreachable:
             await mark_address(
                 session,
                 channel=delivery.channel,
                 address=delivery.address,
-                unreachable=True if not status.opted_out else None,
-                opted_out=True if status.opted_out else None,
+                unreachable=True if not opted_out else None,
+                opted_out=True if opted_out else None,
             )
     return delivery

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
-import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TypeVar
 
 from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from actions import outbox_claims
+from actions.clock import SYSTEM_CLOCK, Clock
 from actions.db import SessionFactory, transaction
 from actions.models import Delivery
-from bot import claims
 from bot.channels.base import Channel, Rendered
-from bot.channels.budget import Budget, BudgetUnavailable, Grant
 from bot.channels.errors import (
     Misconfigured,
     OutsideWindow,
@@ -29,6 +27,8 @@ from bot.channels.errors import (
     Throttled,
 )
 from bot.i18n import RTL_LANGUAGES
+from bot.runtime.budget import Budget, BudgetUnavailable, Grant
+from bot.runtime.pauses import backoff, rest
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -39,17 +39,10 @@ LEASE = timedelta(seconds=15)
 MAX_PACE_WAIT = 2.0  # seconds a claimed row may wait for the bot-wide budget, else put back
 MAX_ATTEMPTS = 12  # with the backoff below: 20 to 40 minutes of provider outage
 MAX_AGE = timedelta(hours=24)  # a reply a day late helps nobody
-BACKOFF_BASE, BACKOFF_CAP = 2.0, 600.0
-
-
-def backoff(attempts: int) -> float:
-    """Seconds before the next try: exponential, capped, with jitter so retries spread."""
-    delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(attempts - 1, 0))
-    return delay / 2 + random.uniform(0, delay / 2)
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Attempt:
     """What became of one attempt, to be written to its row."""
 
     status: str  # pending (again) | sent | failed | skipped
@@ -60,19 +53,6 @@ class Outcome:
     unreachable: RecipientUnreachable | None = None
 
 
-async def rest(wake: asyncio.Event, stop: asyncio.Event, seconds: float) -> None:
-    """Idle until there is work (`wake`), the loop must end (`stop`), or `seconds` pass."""
-    waiters = [asyncio.ensure_future(event.wait()) for event in (wake, stop)]
-    await asyncio.wait(waiters, timeout=seconds, return_when="FIRST_COMPLETED")
-    for waiter in waiters:
-        waiter.cancel()
-
-
-def utc_now() -> datetime:
-    """The current time, aware."""
-    return datetime.now(UTC)
-
-
 @dataclass
 class Sender:
     """Sends the outbox through the configured channels; run one per process or several."""
@@ -80,7 +60,7 @@ class Sender:
     sessions: SessionFactory
     channels: Mapping[str, Channel]
     budget: Budget
-    clock: Callable[[], datetime] = utc_now
+    clock: Clock = SYSTEM_CLOCK
     batch: int = 16
     poll: float = 0.25
     _wake: dict[str, asyncio.Event] = field(default_factory=dict, init=False)
@@ -116,7 +96,7 @@ class Sender:
             except (SQLAlchemyError, OSError):
                 log.exception("outbox: cannot reach the database; retrying in 5 s")
                 upcoming = None
-                await asyncio.sleep(5)
+                await self.clock.sleep(5)
             if not claimed:
                 wake.clear()
                 idle = min(self.poll, max(self._pause_left(name), 0.01))
@@ -124,11 +104,11 @@ class Sender:
         await asyncio.gather(*sending)
         if upcoming is not None:  # claimed for nothing: put back at once, not after the lease
             for delivery in await upcoming:
-                await self._finish(delivery, Outcome("pending"))
+                await self._finish(delivery, Attempt("pending"))
 
     def _pause_left(self, name: str) -> float:
         """Seconds the provider asked this channel to wait (a 429), else the poll interval."""
-        left = self._paused.get(name, 0.0) - time.monotonic()
+        left = self._paused.get(name, 0.0) - self.clock.monotonic()
         return left if left > 0 else self.poll
 
     def _claim_size(self, name: str) -> int:
@@ -137,13 +117,13 @@ class Sender:
         return max(1, min(self.batch, int(self.budget.per_second(name) / 2)))
 
     async def _claim(self, name: str) -> list[Delivery]:
-        if self._paused.get(name, 0.0) > time.monotonic():
+        if self._paused.get(name, 0.0) > self.clock.monotonic():
             return []  # claiming now would only put the rows back
         async with transaction(self.sessions) as session:
-            return await claims.claim_due(
+            return await outbox_claims.claim_due(
                 session,
                 channels=[name],
-                now=self.clock(),
+                now=self.clock.now(),
                 lease=LEASE,
                 limit=self._claim_size(name),
             )
@@ -168,20 +148,20 @@ class Sender:
         if not claimed:
             return
         async with self.sessions() as session:
-            targets = await claims.targets_of(session, claimed)
+            targets = await outbox_claims.targets_of(session, claimed)
         ready = [await self._safely(d, self._prepare(channel, d, targets[d.id])) for d in claimed]
         async with self.sessions() as marking:
             # Each mark is one statement committed by itself, on one connection for the batch:
             # no round trips but the UPDATE while the budget counts the message.
             await marking.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             for delivery, step in zip(claimed, ready, strict=True):
-                if isinstance(step, Outcome):
+                if isinstance(step, Attempt):
                     task = asyncio.create_task(self._finish(delivery, step))
                 else:
                     grant = await self._safely(delivery, self._pace(delivery))
                     if not isinstance(grant, Grant):
                         task = asyncio.create_task(self._finish(delivery, grant))
-                    elif await claims.start_sending(marking, delivery, now=self.clock()):
+                    elif await outbox_claims.start_sending(marking, delivery, now=self.clock.now()):
                         task = asyncio.create_task(self._hand_over(channel, delivery, step, grant))
                     else:  # our lease ran out and another sender took the row: it sends it
                         await self.budget.answered(grant)
@@ -189,25 +169,25 @@ class Sender:
                 sending.add(task)
                 task.add_done_callback(sending.discard)
 
-    async def _safely(self, delivery: Delivery, step: Awaitable[T]) -> T | Outcome:
+    async def _safely(self, delivery: Delivery, step: Awaitable[T]) -> T | Attempt:
         """A bug in one delivery must not stop the others: it fails, and is logged."""
         try:
             return await step
         except Exception as exc:
             log.exception("outbox: delivery %s failed unexpectedly", delivery.id)
-            return Outcome("failed", f"internal error: {type(exc).__name__}")
+            return Attempt("failed", f"internal error: {type(exc).__name__}")
 
     async def _prepare(
-        self, channel: Channel, delivery: Delivery, target: claims.Target
-    ) -> Rendered | Outcome:
+        self, channel: Channel, delivery: Delivery, target: outbox_claims.Target
+    ) -> Rendered | Attempt:
         """The message as the channel sends it, or why it is not sent."""
-        now = self.clock()
+        now = self.clock.now()
         if target.unreachable:
-            return Outcome("skipped", "recipient unreachable")
+            return Attempt("skipped", "recipient unreachable")
         # After STOP nothing goes to an SMS number (the carrier would refuse: 21610); on the
         # other channels a direct answer to what the resident just wrote still goes.
         if target.opted_out and (delivery.channel == "sms" or delivery.kind != "reply"):
-            return Outcome("skipped", "recipient opted out")
+            return Attempt("skipped", "recipient opted out")
         window = channel.free_form_window
         last = target.last_inbound_at
         in_window = window is None or (last is not None and now - last <= window)
@@ -216,25 +196,25 @@ class Sender:
                 delivery.payload, rtl=target.language in RTL_LANGUAGES, in_window=in_window
             )
         except OutsideWindow as exc:
-            return Outcome("skipped", str(exc))
+            return Attempt("skipped", str(exc))
 
-    async def _pace(self, delivery: Delivery) -> Grant | Outcome:
+    async def _pace(self, delivery: Delivery) -> Grant | Attempt:
         """Wait for the bot-wide budget (briefly); a busy chat puts the row back instead."""
         while True:
-            paused = self._paused.get(delivery.channel, 0.0) - time.monotonic()
+            paused = self._paused.get(delivery.channel, 0.0) - self.clock.monotonic()
             if paused > 0:
-                return Outcome("pending", "provider asked to slow down", retry_in=paused)
+                return Attempt("pending", "provider asked to slow down", retry_in=paused)
             try:
                 grant = await self.budget.take(delivery.channel, delivery.address)
             except BudgetUnavailable:
                 # Sending unpaced risks a flood ban; a few seconds' wait risks nothing.
                 log.warning("outbox: the rate budget (Redis) is unreachable; waiting")
-                return Outcome("pending", "rate budget unavailable", retry_in=5.0)
+                return Attempt("pending", "rate budget unavailable", retry_in=5.0)
             if grant.go:
                 return grant
             if not grant.whole_channel or grant.wait > MAX_PACE_WAIT:
-                return Outcome("pending", None, retry_in=grant.wait)
-            await asyncio.sleep(grant.wait)
+                return Attempt("pending", None, retry_in=grant.wait)
+            await self.clock.sleep(grant.wait)
 
     async def _hand_over(
         self, channel: Channel, delivery: Delivery, rendered: Rendered, grant: Grant
@@ -246,7 +226,7 @@ class Sender:
             await self.budget.answered(grant)
         await self._finish(delivery, outcome)
 
-    async def _finish(self, delivery: Delivery, outcome: Outcome) -> None:
+    async def _finish(self, delivery: Delivery, outcome: Attempt) -> None:
         async with transaction(self.sessions) as session:
             await self._record(session, delivery, outcome)
         # Ids and the outcome only: the address, the text and the provider's words (which may
@@ -267,26 +247,26 @@ class Sender:
             },
         )
 
-    async def _send(self, channel: Channel, delivery: Delivery, rendered: Rendered) -> Outcome:
+    async def _send(self, channel: Channel, delivery: Delivery, rendered: Rendered) -> Attempt:
         try:
             sent = await channel.send(delivery.address, rendered)
         except Throttled as exc:
-            self._paused[delivery.channel] = time.monotonic() + exc.retry_after
-            return Outcome("pending", str(exc), tried=True, retry_in=exc.retry_after)
+            self._paused[delivery.channel] = self.clock.monotonic() + exc.retry_after
+            return Attempt("pending", str(exc), tried=True, retry_in=exc.retry_after)
         except RecipientUnreachable as exc:
-            return Outcome("failed", str(exc), tried=True, unreachable=exc)
+            return Attempt("failed", str(exc), tried=True, unreachable=exc)
         except Rejected as exc:
-            return Outcome("failed", str(exc), tried=True)
+            return Attempt("failed", str(exc), tried=True)
         except SendError as exc:  # ConnectionFailed, Misconfigured: try again later
             if isinstance(exc, Misconfigured):
                 log.error("outbox: %s is misconfigured: %s", delivery.channel, exc)
             if delivery.attempts + 1 >= MAX_ATTEMPTS:
-                return Outcome("failed", f"gave up: {exc}", tried=True)
-            return Outcome("pending", str(exc), tried=True, retry_in=backoff(delivery.attempts + 1))
-        return Outcome("sent", tried=True, sent=(sent.provider_message_id, sent.segments))
+                return Attempt("failed", f"gave up: {exc}", tried=True)
+            return Attempt("pending", str(exc), tried=True, retry_in=backoff(delivery.attempts + 1))
+        return Attempt("sent", tried=True, sent=(sent.provider_message_id, sent.segments))
 
-    async def _record(self, session: AsyncSession, delivery: Delivery, outcome: Outcome) -> None:
-        now = self.clock()
+    async def _record(self, session: AsyncSession, delivery: Delivery, outcome: Attempt) -> None:
+        now = self.clock.now()
         values: dict[str, object] = {
             "status": outcome.status,
             "error": _short(outcome.error),
@@ -305,7 +285,7 @@ class Sender:
         await session.execute(update(Delivery).where(Delivery.id == delivery.id).values(**values))
         if outcome.unreachable is not None:
             opted_out = outcome.unreachable.opted_out
-            await claims.mark_address(
+            await outbox_claims.mark_address(
                 session,
                 channel=delivery.channel,
                 address=delivery.address,

@@ -12,7 +12,6 @@ same in process memory.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +19,8 @@ from typing import Protocol
 
 import redis.asyncio
 from redis.exceptions import RedisError
+
+from actions.clock import SYSTEM_CLOCK, Clock
 
 # A message whose sender never reports the answer (it died) stops counting after this: longer
 # than any send may take (the clients give up well before).
@@ -73,11 +74,12 @@ class MemoryWindows:
 
     unavailable: tuple[type[Exception], ...] = ()
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock = SYSTEM_CLOCK) -> None:
         self._entries: dict[str, dict[str, float]] = {}
+        self._clock = clock
 
     async def admit(self, windows: Sequence[Window]) -> Admission:
-        now = time.monotonic()
+        now = self._clock.monotonic()
         longest = Admission(None, 0.0)
         for index, window in enumerate(windows):
             entries = self._entries.setdefault(window.key, {})
@@ -95,7 +97,7 @@ class MemoryWindows:
         return Admission(token)
 
     async def answered(self, windows: Sequence[Window], token: str) -> None:
-        now = time.monotonic()
+        now = self._clock.monotonic()
         for window in windows:
             entries = self._entries.get(window.key, {})
             if token in entries:
