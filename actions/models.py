@@ -192,6 +192,14 @@ class Booking(Base):
     status: Mapped[str] = mapped_column(String(16), default="confirmed")
     reminded_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # How it went, recorded by the custodian after the session (actions/help_records.py).
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    outcome_note: Mapped[str | None] = mapped_column(String(300))
+    age_band: Mapped[str | None] = mapped_column(String(12))
+    outcome_at: Mapped[datetime | None]
+    outcome_by_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
     slot: Mapped[SpidSlot] = relationship()
 
 

@@ -39,6 +39,18 @@ LABELS: dict[str, dict[str, str]] = {
         "returned to the bot": "Ridata al bot",
         "withdrawn by the resident": "Il residente non ne ha più bisogno",
     },
+    "help_outcome": {
+        "came": "È venuto",
+        "spid_activated": "SPID attivato",
+        "another_visit": "Serve un'altra visita",
+        "no_show": "Non è venuto",
+    },
+    "age_band": {
+        "under_65": "meno di 65 anni",
+        "65_74": "da 65 a 74 anni",
+        "75_plus": "75 anni e più",
+        "unknown": "età non indicata",
+    },
     "language": {
         "it": "Italiano",
         "en": "Inglese",

@@ -18,6 +18,7 @@ from api.console import (
     broadcasts,
     conversations,
     handoff,
+    help_given,
     needs,
     overview,
     residents,
@@ -33,7 +34,18 @@ from api.console.web import (
 )
 
 PREFIX = "/console"
-ROUTERS = (auth, conversations, handoff, needs, schedule, broadcasts, overview, residents, auditlog)
+ROUTERS = (
+    auth,
+    conversations,
+    handoff,
+    needs,
+    schedule,
+    help_given,
+    broadcasts,
+    overview,
+    residents,
+    auditlog,
+)
 
 
 def install(app: FastAPI) -> None:
