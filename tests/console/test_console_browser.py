@@ -39,7 +39,6 @@ async def _axe(page: Page) -> list[dict[str, Any]]:
     """axe-core's violations of every rule and impact on the page as it is now."""
     await page.add_script_tag(path=str(AXE))
     result: dict[str, Any] = await page.evaluate("async () => await axe.run(document)")
-    print("AXE", page.url, len(result["passes"]), len(result["violations"]))
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
         for v in result["violations"]
@@ -242,7 +241,14 @@ async def test_a_handoff_of_no_casa_reaches_every_custodian(
     await context.close()
 
 
-PAGES = ("/console/inbox", "/console/handoffs/{handoff}", "/console/needs", "/console/events")
+PAGES = (
+    "/console/inbox",
+    "/console/handoffs/{handoff}",
+    "/console/needs",
+    "/console/events",
+    "/console/help?month=2026-11",
+    "/console/help/record",
+)
 ADMIN_PAGES = (
     "/console/slots",
     "/console/broadcasts",
