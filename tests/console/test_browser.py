@@ -86,7 +86,7 @@ async def test_a_custodian_claims_answers_and_closes(
     await expect(status).to_have_attribute("data-status", "claimed")
     await page.fill("#reply-text", "Buongiorno, sono Anna della Casa. La chiamo tra poco.")
     await page.click("button:has-text('Invia')")
-    await expect(page.locator(".answers")).to_contain_text("Buongiorno, sono Anna della Casa.")
+    await expect(page.locator("#current .msg.person")).to_contain_text("Buongiorno, sono Anna")
     async with demo_sessions() as session:
         relay = await session.scalar(select(Delivery).where(Delivery.kind == "relay"))
         assert relay is not None and relay.channel == "telegram" and relay.address == "424242"
