@@ -29,3 +29,17 @@ class InvalidTransition(DomainError):
     """The state change asked for is not allowed from the current state."""
 
     status_code = 409
+
+
+class Forbidden(DomainError):
+    """The caller may see the thing but not do this to it."""
+
+    status_code = 403
+
+
+class HeldByAnother(Forbidden):
+    """A colleague holds the conversation: only they (or an admin, to end it) may act on it."""
+
+    def __init__(self, handoff_id: int, holder_id: int) -> None:
+        super().__init__(f"handoff {handoff_id} is held by staff {holder_id}: ask them to pass it")
+        self.handoff_id, self.holder_id = handoff_id, holder_id

@@ -52,6 +52,16 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# Row ids are INTEGER columns (PostgreSQL's int4): a larger number names no row, and asking
+# the database for it would overflow (SQLite) or fail (PostgreSQL) instead of finding nothing.
+MAX_ID = 2**31 - 1
+
+
+def possible_id(value: int) -> bool:
+    """Whether a row could have this id (guard ids from paths, forms and chat commands)."""
+    return 1 <= value <= MAX_ID
+
+
 class Base(DeclarativeBase):
     """Declarative base with the naming convention."""
 
@@ -165,6 +175,11 @@ class Event(Base):
     ends_at: Mapped[datetime]
     accessibility: Mapped[str] = mapped_column(String(200), default="")
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "console" (staff made it) or "hamlet" (the sync keeps it in step with Hamlet's calendar).
+    source: Mapped[str] = mapped_column(String(16), default="console", server_default="console")
+    hamlet_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    hamlet_url: Mapped[str | None] = mapped_column(String(500))
+    all_day: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     casa: Mapped[Casa] = relationship()
 
 
@@ -215,6 +230,10 @@ class Need(Base):
     location: Mapped[str] = mapped_column(String(200), default="")
     quartiere: Mapped[str | None] = mapped_column(String(120))
     consent_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    # May it be shared (without name or number) on the Casa's Hamlet space?
+    consent_hamlet: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -374,3 +393,37 @@ class Arrival(Base):
     error: Mapped[str | None] = mapped_column(String(200))
     request_id: Mapped[str | None] = mapped_column(String(64))  # the webhook call, for the logs
     received_at: Mapped[datetime]
+
+
+class HamletSpace(Base):
+    """A Casa's space on Hamlet (HumHub): its content container and how its sync went."""
+
+    __tablename__ = "hamlet_spaces"
+    casa_id: Mapped[int] = mapped_column(
+        ForeignKey("case_di_quartiere.id", ondelete="CASCADE"), primary_key=True
+    )
+    container_id: Mapped[int] = mapped_column(Integer, unique=True)
+    next_sync_at: Mapped[datetime | None]  # claimed by one worker at a time
+    synced_at: Mapped[datetime | None]  # the last sync that completed
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # ever: /metrics counts them
+    casa: Mapped[Casa] = relationship()
+
+
+class HamletPost(Base):
+    """A need shared on its Casa's Hamlet space: pending, posted, withheld or removed."""
+
+    __tablename__ = "hamlet_posts"
+    __table_args__ = (Index("ix_hamlet_posts_due", "state", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), unique=True)
+    container_id: Mapped[int] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text)  # already scrubbed of names and numbers
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    post_id: Mapped[int | None] = mapped_column(Integer)
+    url: Mapped[str | None] = mapped_column(String(500))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]  # a claimed row is leased until then
+    error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    posted_at: Mapped[datetime | None]

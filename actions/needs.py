@@ -30,6 +30,7 @@ async def file_need(
     quartiere: str | None,
     consent_contact: bool,
     now: datetime,
+    consent_hamlet: bool = False,
 ) -> Need:
     """Record a need and give it a reference residents can quote ("B-4821")."""
     if category not in CATEGORIES:
@@ -42,6 +43,7 @@ async def file_need(
         location=location,
         quartiere=quartiere,
         consent_contact=consent_contact,
+        consent_hamlet=consent_hamlet,
         status="open",
         created_at=now,
         updated_at=now,

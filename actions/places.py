@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions.errors import NotFound
-from actions.models import Casa
+from actions.models import Casa, possible_id
 
 
 async def list_case(session: AsyncSession) -> Sequence[Casa]:
@@ -20,7 +20,7 @@ async def list_case(session: AsyncSession) -> Sequence[Casa]:
 
 async def casa_by_id(session: AsyncSession, *, casa_id: int) -> Casa:
     """One Casa, or NotFound."""
-    casa = await session.get(Casa, casa_id)
+    casa = await session.get(Casa, casa_id) if possible_id(casa_id) else None
     if casa is None:
         raise NotFound(f"no Casa di Quartiere {casa_id}")
     return casa

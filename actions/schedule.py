@@ -67,6 +67,7 @@ async def create_event(session: AsyncSession, *, fields: EventFields) -> Event:
 async def update_event(session: AsyncSession, *, event_id: int, fields: EventFields) -> Event:
     """Change an event that is not cancelled."""
     event = await event_by_id(session, event_id=event_id)
+    ensure_editable(event)
     if event.cancelled:
         raise InvalidTransition(f"event {event_id} is cancelled")
     await _check_event(session, fields)
@@ -78,10 +79,17 @@ async def update_event(session: AsyncSession, *, event_id: int, fields: EventFie
 async def cancel_event(session: AsyncSession, *, event_id: int) -> Event:
     """Cancel an event: the bot stops listing it."""
     event = await event_by_id(session, event_id=event_id)
+    ensure_editable(event)
     if event.cancelled:
         raise InvalidTransition(f"event {event_id} is already cancelled")
     event.cancelled = True
     return event
+
+
+def ensure_editable(event: Event) -> None:
+    """Events from Hamlet are changed on Hamlet: the next sync would undo a change here."""
+    if event.source != "console":
+        raise DomainError(f"event {event.id} comes from Hamlet: change it there")
 
 
 async def _check_event(session: AsyncSession, fields: EventFields) -> None:

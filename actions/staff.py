@@ -122,7 +122,12 @@ async def link_telegram(session: AsyncSession, *, email: str, telegram_user_id: 
 
 def may_see_handoff(user: StaffUser, handoff: Handoff) -> bool:
     """Staff see their Casa's and those of no Casa (every Casa's to claim); admins all."""
-    if user.role == "admin" or user.casa_id is None or handoff.casa_id == user.casa_id:
+    return may_see_casa(user, handoff.casa_id)
+
+
+def may_see_casa(user: StaffUser, casa_id: int | None) -> bool:
+    """Whether the user sees the handoffs of this Casa (None: of no Casa)."""
+    if user.role == "admin" or user.casa_id is None or casa_id == user.casa_id:
         return True
     # A resident who named no neighbourhood is everyone's: the first to claim takes it.
-    return handoff.casa_id is None
+    return casa_id is None

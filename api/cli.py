@@ -16,6 +16,7 @@ from actions.errors import DomainError
 from api.commands.broadcast import app as broadcast_app
 from api.commands.casa import app as casa_app
 from api.commands.common import fail, run, settings_or_exit, with_store
+from api.commands.hamlet import app as hamlet_app
 from api.commands.nlu import app as nlu_app
 from api.runtime import Store, build_conversations
 from bot.channels.text import numbered
@@ -40,6 +41,7 @@ app.add_typer(telegram_app, name="telegram")
 app.add_typer(nlu_app, name="nlu")
 app.add_typer(broadcast_app, name="broadcast")
 app.add_typer(casa_app, name="casa")
+app.add_typer(hamlet_app, name="hamlet")
 
 
 @db_app.command("upgrade")

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from actions import staff
 from actions.clock import Clock
 from actions.db import transaction
-from actions.models import StaffUser
+from actions.models import MAX_ID, StaffUser
 from api.settings import Settings
 from bot.runtime.staffroom import StaffRoom
 
@@ -88,5 +88,6 @@ def app_settings(request: Request) -> Settings:
 Config = Annotated[Settings, Depends(app_settings)]
 
 
-# Row ids as the database stores them: larger numbers are a 404, never an overflow.
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+# Every id in a path (API and console): one no row can have (0, negative, past INTEGER) is
+# refused before any query, and api/main.py answers it 404 as an unknown id, never a 500.
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]

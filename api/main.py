@@ -9,7 +9,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -60,6 +63,17 @@ def create_app(
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        # A path id no row can have (api.deps.Id) names nothing: 404, as an unknown id does,
+        # on a console page for the console (the HTTP error handler words it).
+        wrong = [error for error in exc.errors() if error["loc"][:1] == ("path",)]
+        if not wrong:
+            return await request_validation_exception_handler(request, exc)
+        name = str(wrong[0]["loc"][-1]).removesuffix("_id")
+        not_found = StarletteHTTPException(404, f"no {name} {wrong[0].get('input')}")
+        return await app.exception_handlers[StarletteHTTPException](request, not_found)
 
     # Webhooks first: routes are matched in order, and these are called the most.
     app.include_router(webhooks.router)

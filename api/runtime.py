@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from actions import places
 from actions.clock import SYSTEM_CLOCK, Clock
 from actions.db import SessionFactory, create_engine, create_session_factory, is_sqlite
+from api.hamlet import hamlet_bridge
 from api.settings import Settings
 from bot.channels.base import Channel
 from bot.channels.redaction import hide_in_logs
@@ -243,8 +244,11 @@ async def jobs_running(
         return
     stop = asyncio.Event()
     retention = timedelta(days=settings.message_retention_days)
+    bridge = hamlet_bridge(settings)
     task = asyncio.create_task(
-        run_jobs_forever(store.sessions, settings.zone, retention, stop, clock)
+        run_jobs_forever(
+            store.sessions, settings.zone, retention, stop, clock, bridge.run if bridge else None
+        )
     )
     try:
         yield

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from actions.models import MAX_ID
+from actions.notes import MAX_NOTE
 
 
 class HandoffOut(BaseModel):
@@ -52,11 +55,32 @@ class CloseIn(BaseModel):
     outcome: str = Field(min_length=1, max_length=200)
 
 
-class TransferIn(BaseModel):
-    """Pass to another Casa and/or a colleague."""
+class NoteIn(BaseModel):
+    """An internal note for colleagues; the resident never sees it."""
 
-    casa_id: int | None = None
-    staff_id: int | None = None
+    text: str = Field(min_length=1, max_length=MAX_NOTE)
+
+
+class NoteOut(BaseModel):
+    """A note on a handoff."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    handoff_id: int
+    staff_id: int | None
+    text: str
+    created_at: datetime
+
+
+# An id in a body: one no row can have is a 422 with the reason, never a database error.
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class TransferIn(BaseModel):
+    """Pass to another Casa and/or a colleague (one of the two at least)."""
+
+    casa_id: RowId | None = None
+    staff_id: RowId | None = None
 
 
 class NeedOut(BaseModel):

@@ -6,7 +6,6 @@ from fastapi import HTTPException, status
 from sqlalchemy import Select, or_, select
 
 from actions.models import Casa, Handoff, Need, StaffUser
-from actions.staff import may_see_handoff
 
 
 def handoffs_visible(query: Select[tuple[Handoff]], user: StaffUser) -> Select[tuple[Handoff]]:
@@ -23,13 +22,6 @@ def needs_visible(query: Select[tuple[Need]], user: StaffUser) -> Select[tuple[N
         return query
     quartiere = select(Casa.quartiere).where(Casa.id == user.casa_id).scalar_subquery()
     return query.where(Need.quartiere == quartiere)
-
-
-def ensure_handoff_visible(handoff: Handoff, user: StaffUser) -> None:
-    """404 (not 403: do not reveal that it exists) when the user may not see the handoff."""
-    if may_see_handoff(user, handoff):
-        return
-    raise HTTPException(status.HTTP_404_NOT_FOUND, f"no handoff {handoff.id}")
 
 
 def casa_ids_visible(user: StaffUser) -> list[int] | None:

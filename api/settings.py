@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     twilio_whatsapp_from: str | None = None
     twilio_api_url: AnyHttpUrl = AnyHttpUrl("https://api.twilio.com")
 
+    # Hamlet (HumHub): its base URL and an API Bearer token; without both, no bridge runs.
+    hamlet_url: AnyHttpUrl | None = None
+    hamlet_token: str | None = None
+    hamlet_sync_minutes: int = Field(default=15, ge=1)
+    hamlet_timezone: str = "Europe/Rome"  # the HumHub server's system zone: its stored times
+
     sms_segment_cost: float = Field(default=0.08, ge=0)  # EUR, for broadcast previews
     message_retention_days: int = Field(default=365, ge=1)  # the message log is purged after
     flood_per_minute: int = Field(default=20, ge=1)  # a resident's messages, then slowed down
@@ -61,7 +67,7 @@ class Settings(BaseSettings):
     def _database_url_is_async(cls, value: str) -> str:
         return async_database_url(value)
 
-    @field_validator("timezone")
+    @field_validator("timezone", "hamlet_timezone")
     @classmethod
     def _timezone_exists(cls, value: str) -> str:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
@@ -11,8 +12,9 @@ from actions.models import Event
 from bot.messages import Attachment
 
 
-def events_calendar(events: Iterable[Event]) -> Attachment:
-    """One calendar holding the given events (times in UTC, as the file format prefers)."""
+def events_calendar(events: Iterable[Event], zone: ZoneInfo) -> Attachment:
+    """One calendar holding the given events (times in UTC, as the file format prefers; all-day
+    events as days of `zone`)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Portineria//Case di Quartiere//IT")
     calendar.add("version", "2.0")
@@ -20,8 +22,12 @@ def events_calendar(events: Iterable[Event]) -> Attachment:
         entry = CalendarEvent()
         entry.add("uid", f"event-{event.id}@portineria")
         entry.add("summary", event.title)
-        entry.add("dtstart", event.starts_at)
-        entry.add("dtend", event.ends_at)
+        if event.all_day:  # whole days, as the phone's calendar shows them
+            entry.add("dtstart", event.starts_at.astimezone(zone).date())
+            entry.add("dtend", event.ends_at.astimezone(zone).date())
+        else:
+            entry.add("dtstart", event.starts_at)
+            entry.add("dtend", event.ends_at)
         entry.add("dtstamp", event.starts_at)
         entry.add("location", f"Casa di Quartiere {event.casa.name}, {event.casa.address}")
         if event.accessibility:

@@ -60,6 +60,12 @@ LABELS: dict[str, dict[str, str]] = {
         "uk": "Ucraino",
         "zh": "Cinese",
     },
+    "hamlet": {
+        "pending": "in attesa di pubblicazione",
+        "posted": "pubblicata",
+        "withheld": "non pubblicata",
+        "removed": "tolta",
+    },
     "channel": {"telegram": "Telegram", "whatsapp": "WhatsApp", "sms": "SMS", "console": "Prova"},
     "delivery": {
         "pending": "In coda",
@@ -89,3 +95,8 @@ def staff_name(user: StaffUser | None) -> str | None:
 def resident_name(resident: Resident) -> str:
     """How a resident is named on screen."""
     return resident.display_name or f"Residente n. {resident.id}"
+
+
+def colleague_name(user: StaffUser) -> str:
+    """How a colleague is offered in a list (a transfer): the name, never the whole e-mail."""
+    return user.display_name or user.email.split("@", 1)[0]

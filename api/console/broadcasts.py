@@ -296,7 +296,7 @@ def _record(
     session: AsyncSession,
     user: StaffUser,
     action: str,
-    broadcast_id: int,
+    broadcast_id: Id,
     now: datetime,
     **detail: Any,
 ) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
@@ -11,13 +12,16 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from actions import audit, handoffs, notes, places, privacy, residents
-from actions.errors import DomainError, NotFound
+from actions import handoff_desk as desk
+from actions import notes, places, privacy, residents
+from actions.errors import HeldByAnother, NotFound
 from actions.models import Delivery, Handoff, Resident, StaffUser
+from actions.staff import may_see_handoff
 from api.console import live, transcript
 from api.console.web import (
     SECURITY_HEADERS,
     SESSION_STAFF,
+    ActionFailed,
     Clock,
     ConsoleStaff,
     clock_of,
@@ -29,8 +33,7 @@ from api.console.web import (
     staff_name,
 )
 from api.csrf import csrf_token, verify_csrf
-from api.deps import Now, Room, Session
-from api.scope import ensure_handoff_visible
+from api.deps import Id, Now, Room, Session
 
 router = APIRouter(prefix="/console/handoffs", dependencies=[Depends(verify_csrf)])
 TRANSCRIPT_LENGTH = 50
@@ -40,22 +43,25 @@ INBOX = "/console/inbox"
 async def visible_handoff(session: AsyncSession, handoff_id: int, user: StaffUser) -> Handoff:
     """The handoff, or 404 when it does not exist or is not the user's to see."""
     try:
-        handoff = await handoffs.handoff_by_id(session, handoff_id=handoff_id)
-    except NotFound:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no handoff {handoff_id}") from None
-    ensure_handoff_visible(handoff, user)
-    return handoff
+        return await desk.visible(session, handoff_id=handoff_id, by=user)
+    except NotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
 
 
 @router.get("/{handoff_id}")
 async def conversation(
-    handoff_id: int, request: Request, user: ConsoleStaff, session: Session
+    handoff_id: Id, request: Request, user: ConsoleStaff, session: Session
 ) -> HTMLResponse:
     """The conversation view."""
     handoff = await visible_handoff(session, handoff_id, user)
     resident = await privacy.resident_by_id(session, resident_id=handoff.resident_id)
     casa = await places.casa_by_id(session, casa_id=handoff.casa_id) if handoff.casa_id else None
-    staff = await _staff_by_id(session)
+    note_rows = await notes.notes_of(session, handoff_id=handoff.id)
+    authors = {n.staff_id for n in note_rows if n.staff_id is not None}
+    names = {
+        author.id: staff_name(author)
+        for author in await session.scalars(select(StaffUser).where(StaffUser.id.in_(authors)))
+    }
     return page(
         request,
         "handoff.html",
@@ -64,16 +70,13 @@ async def conversation(
         resident=resident,
         casa=casa,
         live_html=await render_live(session, handoff, user, clock_of(request), csrf_token(request)),
-        notes=[
-            (note, staff_name(staff.get(note.staff_id or 0)) or "—")
-            for note in await notes.notes_of(session, handoff_id=handoff.id)
-        ],
+        notes=[(note, names.get(note.staff_id or 0, "—")) for note in note_rows],
     )
 
 
 @router.get("/{handoff_id}/stream", response_model=None)
-async def conversation_stream(handoff_id: int, request: Request) -> Response:
-    """The transcript, status and actions again whenever they change (server-sent events)."""
+async def conversation_stream(handoff_id: Id, request: Request) -> Response:
+    """The transcript and status again whenever they change (server-sent events)."""
     staff_id = request.session.get(SESSION_STAFF)
     if not isinstance(staff_id, int):
         return PlainTextResponse("log in first", status_code=401)
@@ -85,9 +88,7 @@ async def conversation_stream(handoff_id: int, request: Request) -> Response:
             handoff = await session.get(Handoff, handoff_id)
             if user is None or not user.active or handoff is None:
                 return None
-            try:
-                ensure_handoff_visible(handoff, user)
-            except HTTPException:
+            if not may_see_handoff(user, handoff):
                 return None
             return await render_live(session, handoff, user, clock, token)
 
@@ -139,7 +140,7 @@ async def render_live(
         current=current,
         older=older,
         case=await places.list_case(session),
-        colleagues=[c for c in staff.values() if c.active and c.id != user.id],
+        colleagues=await desk.transfer_targets(session, by=user),
         reply_address=await residents.reachable_address(session, handoff.resident_id),
         notice=notice,
         error=error,
@@ -179,22 +180,18 @@ def _here(handoff_id: int) -> str:
     return f"/console/handoffs/{handoff_id}"
 
 
-def _record(
-    session: AsyncSession,
-    user: StaffUser,
-    action: str,
-    handoff_id: int,
-    now: datetime,
-    **detail: object,
-) -> None:
-    audit.record(
-        session,
-        staff_id=user.id,
-        action=f"handoff.{action}",
-        target=f"handoff:{handoff_id}",
-        now=now,
-        detail={"via": "console", **detail},
-    )
+@asynccontextmanager
+async def at_desk(session: AsyncSession, handoff_id: int) -> AsyncIterator[None]:
+    """A refused desk action becomes a message on the conversation page, in Italian."""
+    try:
+        with failing_back(_here(handoff_id)):
+            yield
+    except ActionFailed as failed:
+        if not isinstance(failed.__cause__, HeldByAnother):
+            raise
+        holder = staff_name(await session.get(StaffUser, failed.__cause__.holder_id))
+        why = f"risponde già {holder}: chieda di passarle la conversazione"
+        raise ActionFailed(why, failed.back) from failed.__cause__
 
 
 async def _done(
@@ -211,19 +208,18 @@ async def _done(
 
 @router.post("/{handoff_id}/claim", response_model=None)
 async def claim(
-    handoff_id: int, request: Request, user: ConsoleStaff, session: Session, now: Now
+    handoff_id: Id, request: Request, user: ConsoleStaff, session: Session, now: Now
 ) -> Response:
     """ "Prendo io": the bot goes quiet and relays."""
     await visible_handoff(session, handoff_id, user)
-    with failing_back(_here(handoff_id)):
-        await handoffs.claim(session, handoff_id=handoff_id, staff_id=user.id)
-    _record(session, user, "claim", handoff_id, now)
+    async with at_desk(session, handoff_id):
+        await desk.claim(session, handoff_id=handoff_id, by=user, via="console", now=now)
     return await _done(request, session, handoff_id, user, "Conversazione presa in carico.")
 
 
 @router.post("/{handoff_id}/reply", response_model=None)
 async def reply(
-    handoff_id: int,
+    handoff_id: Id,
     request: Request,
     user: ConsoleStaff,
     session: Session,
@@ -231,27 +227,22 @@ async def reply(
     text: Annotated[str, Form(max_length=1600)],
 ) -> Response:
     """Answer the resident on their own channel (a waiting handoff is claimed by answering)."""
-    handoff = await visible_handoff(session, handoff_id, user)
-    with failing_back(_here(handoff_id)):
-        if handoff.claimed_by_staff_id not in (None, user.id):
-            holder = staff_name(await session.get(StaffUser, handoff.claimed_by_staff_id))
-            raise DomainError(f"risponde già {holder}: chieda di passarle la conversazione")
-        await handoffs.staff_reply(
-            session, handoff_id=handoff_id, staff_id=user.id, text=text, now=now
+    await visible_handoff(session, handoff_id, user)
+    async with at_desk(session, handoff_id):
+        await desk.answer(
+            session, handoff_id=handoff_id, by=user, text=text, via="console", now=now
         )
-    _record(session, user, "reply", handoff_id, now)
     return await _done(request, session, handoff_id, user, "Risposta in coda per l'invio.")
 
 
 @router.post("/{handoff_id}/release", response_model=None)
 async def release(
-    handoff_id: int, request: Request, user: ConsoleStaff, session: Session, now: Now
+    handoff_id: Id, request: Request, user: ConsoleStaff, session: Session, now: Now
 ) -> Response:
     """Hand the conversation back to the bot."""
     await visible_handoff(session, handoff_id, user)
-    with failing_back(_here(handoff_id)):
-        await handoffs.release(session, handoff_id=handoff_id, now=now)
-    _record(session, user, "release", handoff_id, now)
+    async with at_desk(session, handoff_id):
+        await desk.release(session, handoff_id=handoff_id, by=user, via="console", now=now)
     said = f"Conversazione n. {handoff_id} ridata al bot."
     if _htmx(request):
         return await _done(request, session, handoff_id, user, said)
@@ -261,24 +252,25 @@ async def release(
 
 @router.post("/{handoff_id}/close", response_model=None)
 async def close(
-    handoff_id: int,
+    handoff_id: Id,
     request: Request,
     user: ConsoleStaff,
     session: Session,
     now: Now,
-    outcome: Annotated[str, Form(min_length=1, max_length=200)],
+    outcome: Annotated[str, Form(min_length=1, max_length=desk.MAX_OUTCOME)],
 ) -> Response:
     """Close with an outcome; the bot answers the resident again."""
     await visible_handoff(session, handoff_id, user)
-    with failing_back(_here(handoff_id)):
-        await handoffs.close(session, handoff_id=handoff_id, outcome=outcome.strip(), now=now)
-    _record(session, user, "close", handoff_id, now, outcome=outcome.strip())
+    async with at_desk(session, handoff_id):
+        await desk.close(
+            session, handoff_id=handoff_id, by=user, outcome=outcome, via="console", now=now
+        )
     return await _done(request, session, handoff_id, user, f"Conversazione n. {handoff_id} chiusa.")
 
 
 @router.post("/{handoff_id}/transfer", response_model=None)
 async def transfer(
-    handoff_id: int,
+    handoff_id: Id,
     request: Request,
     user: ConsoleStaff,
     session: Session,
@@ -288,37 +280,30 @@ async def transfer(
     staff_id: Annotated[str, Form()] = "",
 ) -> Response:
     """Pass to another Casa (waiting there) or to a colleague (held by them)."""
-    handoff = await visible_handoff(session, handoff_id, user)
-    with failing_back(_here(handoff_id)):
-        to_casa = int(casa_id) if casa_id.isdigit() else None
-        to_staff = int(staff_id) if staff_id.isdigit() else None
-        if to_casa is None and to_staff is None:
-            raise DomainError("scelga una Casa o un collega")
-        if to_staff is not None:
-            colleague = await session.get(StaffUser, to_staff)
-            if colleague is None or not colleague.active:
-                raise NotFound(f"no colleague {to_staff}")
-            # The colleague must be able to see it: it moves to their Casa unless one was chosen.
-            if to_casa is None and colleague.casa_id not in (None, handoff.casa_id):
-                to_casa = colleague.casa_id
-        await handoffs.transfer(session, handoff_id=handoff_id, casa_id=to_casa, staff_id=to_staff)
-        if room is not None and to_casa is not None:  # the new Casa's group sees it
-            await room.announce(session, handoff, now=now)
-    _record(session, user, "transfer", handoff_id, now, casa_id=to_casa, staff_id=to_staff)
+    await visible_handoff(session, handoff_id, user)
+    async with at_desk(session, handoff_id):
+        handoff = await desk.transfer(
+            session,
+            handoff_id=handoff_id,
+            by=user,
+            casa_id=int(casa_id) if casa_id.isdigit() else None,
+            staff_id=int(staff_id) if staff_id.isdigit() else None,
+            via="console",
+            now=now,
+            announcer=room,
+        )
     said = f"Conversazione n. {handoff_id} passata."
-    try:
-        ensure_handoff_visible(handoff, user)
-    except HTTPException:
-        flash(request, said)
-        if _htmx(request):  # no longer theirs to see: the inbox, as a plain form would
-            return Response(status_code=204, headers={"HX-Redirect": INBOX})
-        return redirect(INBOX)
-    return await _done(request, session, handoff_id, user, said)
+    if may_see_handoff(user, handoff):
+        return await _done(request, session, handoff_id, user, said)
+    flash(request, said)
+    if _htmx(request):  # no longer theirs to see: the inbox, as a plain form would
+        return Response(status_code=204, headers={"HX-Redirect": INBOX})
+    return redirect(INBOX)
 
 
 @router.post("/{handoff_id}/notes")
 async def add_note(
-    handoff_id: int,
+    handoff_id: Id,
     user: ConsoleStaff,
     session: Session,
     now: Now,
@@ -326,9 +311,8 @@ async def add_note(
 ) -> RedirectResponse:
     """An internal note for colleagues."""
     await visible_handoff(session, handoff_id, user)
-    with failing_back(_here(handoff_id)):
-        note = await notes.add_note(
-            session, handoff_id=handoff_id, staff_id=user.id, text=text, now=now
+    async with at_desk(session, handoff_id):
+        await desk.add_note(
+            session, handoff_id=handoff_id, by=user, text=text, via="console", now=now
         )
-    _record(session, user, "note", handoff_id, now, note_id=note.id)
     return redirect(_here(handoff_id) + "#notes")

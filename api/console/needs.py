@@ -10,13 +10,25 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from actions import audit, needs
+from actions import audit, hamlet_posts, needs
 from actions.errors import DomainError
+from actions.humhub import HumHubError
 from actions.models import ChannelAddress, Need
-from api.console.web import ActionFailed, ConsoleStaff, flash, page, partial, redirect, safe_back
+from api.console.web import (
+    ActionFailed,
+    ConsoleStaff,
+    flash,
+    page,
+    partial,
+    redirect,
+    safe_back,
+    settings_of,
+)
 from api.csrf import verify_csrf
-from api.deps import Now, Session
+from api.deps import Id, Now, Session
+from api.hamlet import hamlet_bridge
 from api.scope import needs_visible
+from bot.runtime.hamlet import remove_post
 from bot.runtime.notices import tell_need_status
 
 router = APIRouter(prefix="/console/needs", dependencies=[Depends(verify_csrf)])
@@ -45,6 +57,7 @@ async def board(
         "needs.html",
         user,
         needs=rows,
+        hamlet=await hamlet_posts.posts_of_needs(session, need_ids=[n.id for n in rows]),
         transitions=needs.TRANSITIONS,
         statuses=tuple(needs.TRANSITIONS),
         categories=needs.CATEGORIES,
@@ -56,7 +69,7 @@ async def board(
 
 @router.post("/{need_id}/status", response_model=None)
 async def change_status(
-    need_id: int,
+    need_id: Id,
     request: Request,
     user: ConsoleStaff,
     session: Session,
@@ -94,6 +107,33 @@ async def change_status(
     return redirect(back)
 
 
+@router.post("/{need_id}/hamlet")
+async def take_off_hamlet(
+    need_id: Id,
+    request: Request,
+    user: ConsoleStaff,
+    session: Session,
+    now: Now,
+    back: Annotated[str, Form()] = BOARD,
+) -> RedirectResponse:
+    """Keep a need off Hamlet: a waiting post is withheld, a posted one deleted there."""
+    back = safe_back(back, BOARD)
+    visible = await session.scalar(needs_visible(select(Need).where(Need.id == need_id), user))
+    if visible is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no need {need_id}")
+    try:
+        await remove_post(session, hamlet_bridge(settings_of(request)), need_id=need_id)
+    except DomainError as exc:
+        raise ActionFailed(str(exc), back) from exc
+    except HumHubError as exc:  # nothing changed here: it can be tried again
+        raise ActionFailed(f"Hamlet non ha risposto ({exc})", back) from exc
+    audit.record(
+        session, staff_id=user.id, action="need.hamlet_remove", target=f"need:{need_id}", now=now
+    )
+    flash(request, f"{visible.reference}: non è più su Hamlet.")
+    return redirect(back)
+
+
 async def _row(
     request: Request, session: AsyncSession, need: Need, back: str, **extra: str
 ) -> HTMLResponse:
@@ -102,6 +142,7 @@ async def _row(
         request,
         "_need_row.html",
         need=need,
+        hamlet=await hamlet_posts.posts_of_needs(session, need_ids=[need.id]),
         transitions=needs.TRANSITIONS,
         back=back,
         contacts=contacts,

@@ -14,7 +14,7 @@ from actions.errors import NotFound
 from actions.models import Handoff, MessageLog, Need, Resident
 from api.console.web import ConsoleStaff, flash, page, redirect, require_role
 from api.csrf import verify_csrf
-from api.deps import Now, Session
+from api.deps import Id, Now, Session
 
 router = APIRouter(prefix="/console/residents", dependencies=[Depends(verify_csrf)])
 LIST = "/console/residents"
@@ -41,7 +41,7 @@ async def search(
 
 @router.get("/{resident_id}")
 async def resident(
-    resident_id: int, request: Request, user: ConsoleStaff, session: Session
+    resident_id: Id, request: Request, user: ConsoleStaff, session: Session
 ) -> HTMLResponse:
     """One resident: addresses, what is stored, and the export and erase buttons."""
     require_role(user, "admin")
@@ -62,7 +62,7 @@ async def resident(
 
 
 @router.post("/{resident_id}/export")
-async def export(resident_id: int, user: ConsoleStaff, session: Session, now: Now) -> Response:
+async def export(resident_id: Id, user: ConsoleStaff, session: Session, now: Now) -> Response:
     """Everything stored about the resident, as a JSON file to hand over."""
     require_role(user, "admin")
     await _resident(session, resident_id)
@@ -87,7 +87,7 @@ async def export(resident_id: int, user: ConsoleStaff, session: Session, now: No
 
 @router.post("/{resident_id}/erase")
 async def erase(
-    resident_id: int,
+    resident_id: Id,
     request: Request,
     user: ConsoleStaff,
     session: Session,

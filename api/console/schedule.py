@@ -18,7 +18,7 @@ from actions.errors import DomainError, NotFound
 from actions.models import Booking, Casa, Resident, SpidSlot, StaffUser
 from api.console.web import ConsoleStaff, clock_of, failing_back, flash, page, redirect
 from api.csrf import verify_csrf
-from api.deps import Now, Session
+from api.deps import Id, Now, Session
 from api.scope import casa_ids_visible, ensure_casa_visible
 from bot.runtime.notices import tell_slot_change
 
@@ -76,11 +76,13 @@ async def new_event(request: Request, user: ConsoleStaff, session: Session) -> H
 
 @router.get("/events/{event_id}/edit")
 async def edit_event(
-    event_id: int, request: Request, user: ConsoleStaff, session: Session
+    event_id: Id, request: Request, user: ConsoleStaff, session: Session
 ) -> HTMLResponse:
     """The form of an existing event."""
     event = await _found(schedule.event_by_id(session, event_id=event_id))
     ensure_casa_visible(event.casa_id, user)
+    with failing_back(EVENTS):
+        schedule.ensure_editable(event)
     clock = clock_of(request)
     values = {
         "casa_id": event.casa_id,
@@ -145,7 +147,7 @@ async def create_event(
 
 @router.post("/events/{event_id}", response_model=None)
 async def update_event(
-    event_id: int,
+    event_id: Id,
     request: Request,
     user: ConsoleStaff,
     session: Session,
@@ -201,7 +203,7 @@ async def _save_event(
 
 @router.post("/events/{event_id}/cancel")
 async def cancel_event(
-    event_id: int, request: Request, user: ConsoleStaff, session: Session, now: Now
+    event_id: Id, request: Request, user: ConsoleStaff, session: Session, now: Now
 ) -> RedirectResponse:
     """Cancel an event: the bot stops listing it."""
     event = await _found(schedule.event_by_id(session, event_id=event_id))
@@ -266,7 +268,7 @@ async def new_slot(request: Request, user: ConsoleStaff, session: Session) -> HT
 
 @router.get("/slots/{slot_id}/edit")
 async def edit_slot(
-    slot_id: int, request: Request, user: ConsoleStaff, session: Session
+    slot_id: Id, request: Request, user: ConsoleStaff, session: Session
 ) -> HTMLResponse:
     """The form of an existing slot."""
     slot = await _found(schedule.slot_by_id(session, slot_id=slot_id))
@@ -333,7 +335,7 @@ async def create_slot(
 
 @router.post("/slots/{slot_id}", response_model=None)
 async def update_slot(
-    slot_id: int,
+    slot_id: Id,
     request: Request,
     user: ConsoleStaff,
     session: Session,
@@ -378,7 +380,7 @@ async def update_slot(
 
 @router.post("/slots/{slot_id}/cancel")
 async def cancel_slot(
-    slot_id: int, request: Request, user: ConsoleStaff, session: Session, now: Now
+    slot_id: Id, request: Request, user: ConsoleStaff, session: Session, now: Now
 ) -> RedirectResponse:
     """Cancel a slot and its bookings; every resident booked is told."""
     slot = await _found(schedule.slot_by_id(session, slot_id=slot_id))

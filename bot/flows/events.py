@@ -10,6 +10,7 @@ from bot.calendar import events_calendar
 from bot.context import TurnContext
 from bot.flows.base import Turn
 from bot.flows.menu import main_menu, offer
+from bot.i18n import format_day
 from bot.keywords import MORE
 from bot.messages import Reply
 
@@ -141,7 +142,7 @@ class EventsFlow:
         lines = [_("Ecco cosa c'è:")] if not slots.get("offset") else []
         lines += [self._describe(event, ctx) for event in shown]
         slots["offset"] = slots.get("offset", 0) + len(shown)
-        calendar = events_calendar(shown)
+        calendar = events_calendar(shown, ctx.zone)
         if len(events) > PAGE:
             offer(turn.state, ["more"])
             lines.append(_("Scriva 1 per altri eventi, 0 per il menu."))
@@ -152,9 +153,14 @@ class EventsFlow:
 
     def _describe(self, event: Event, ctx: TurnContext) -> str:
         _ = ctx.gettext
+        if event.all_day:  # from Hamlet: a day, no hour
+            day = format_day(event.starts_at, ctx.zone, ctx.language)
+            when = _("{day}, tutto il giorno").format(day=day)
+        else:
+            when = ctx.format_when(event.starts_at)
         lines = [
             event.title,
-            ctx.format_when(event.starts_at),
+            when,
             _("Casa di Quartiere {name}").format(name=event.casa.name),
         ]
         if event.accessibility:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actions import needs, places
+from actions import hamlet, hamlet_posts, needs, places
 from bot.context import TurnContext
 from bot.flows.base import Turn
 from bot.flows.menu import main_menu, offer, retry_prefix
@@ -24,7 +24,8 @@ MIN_DESCRIPTION = 3
 
 
 class NeedFlow:
-    """A form: category, description, place, consent; a wrong answer asks again."""
+    """A form: category, description, place, consent (and, when the Casa is on Hamlet, may
+    it be shared there); a wrong answer asks again."""
 
     name = NAME
 
@@ -59,9 +60,20 @@ class NeedFlow:
             else:
                 return [await self._ask_place(turn, ctx, retry=True)]
             return [self._ask_consent(turn, ctx)]
-        if turn.choice in ("yes", "no") or turn.command in (YES, NO):
-            return await self._submit(turn, ctx, turn.choice == "yes" or turn.command == YES)
-        return [self._ask_consent(turn, ctx, retry=True)]
+        answered = turn.choice in ("yes", "no") or turn.command in (YES, NO)
+        if step == "hamlet":  # asked only when the Casa has a space on Hamlet
+            if not answered:
+                return [self._ask_hamlet(turn, ctx, retry=True)]
+            state.slots["hamlet"] = turn.choice == "yes" or turn.command == YES
+            return await self._submit(turn, ctx, bool(state.slots.get("contact")))
+        if not answered:
+            return [self._ask_consent(turn, ctx, retry=True)]
+        consent = turn.choice == "yes" or turn.command == YES
+        quartiere = state.slots.get("quartiere") or ctx.resident.quartiere
+        if await hamlet.space_for_quartiere(ctx.session, quartiere=quartiere):
+            state.slots["contact"] = consent
+            return [self._ask_hamlet(turn, ctx)]
+        return await self._submit(turn, ctx, consent)
 
     def _ask_category(self, turn: Turn, ctx: TurnContext, retry: bool = False) -> Reply:
         _ = ctx.gettext
@@ -96,6 +108,16 @@ class NeedFlow:
         question = _("Possiamo chiamarla o scriverle per questo?")
         return Reply(retry_prefix(ctx, retry) + question, (_("Sì"), _("No")))
 
+    def _ask_hamlet(self, turn: Turn, ctx: TurnContext, retry: bool = False) -> Reply:
+        _ = ctx.gettext
+        turn.state.step = "hamlet"
+        offer(turn.state, ["yes", "no"])
+        question = _(
+            "Possiamo mettere la richiesta sulla pagina della Casa su Hamlet, senza il suo nome"
+            " e il suo numero? Così i vicini possono aiutare."
+        )
+        return Reply(retry_prefix(ctx, retry) + question, (_("Sì"), _("No")))
+
     async def _submit(self, turn: Turn, ctx: TurnContext, consent: bool) -> list[Reply]:
         _ = ctx.gettext
         slots = turn.state.slots
@@ -108,6 +130,14 @@ class NeedFlow:
             location=slots.get("location", ""),
             quartiere=quartiere,
             consent_contact=consent,
+            consent_hamlet=bool(slots.get("hamlet")),
+            now=ctx.now,
+        )
+        await hamlet_posts.share_need(
+            ctx.session,
+            need=need,
+            category=CATEGORY_LABELS[need.category],  # the Italian words: Hamlet is Italian
+            names=(ctx.resident.display_name,),
             now=ctx.now,
         )
         ctx.resident.quartiere = ctx.resident.quartiere or slots.get("quartiere")

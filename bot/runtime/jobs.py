@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,15 +18,23 @@ from actions.errors import InvalidTransition
 from bot.runtime.notices import send_reminders
 
 log = logging.getLogger(__name__)
+# The Hamlet step (bot/runtime/hamlet.py): sync the spaces that are due, post the needs.
+HamletStep = Callable[[SessionFactory, datetime], Awaitable[None]]
 INTERVAL_SECONDS = 30
 # Reminders go out in daytime only: a message at 3 a.m. frightens an elderly resident.
 REMINDER_HOURS = range(9, 20)
 
 
 async def run_due_jobs(
-    sessions: SessionFactory, *, now: datetime, zone: ZoneInfo, retention: timedelta
+    sessions: SessionFactory,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    retention: timedelta,
+    hamlet: HamletStep | None = None,
 ) -> None:
-    """Fan out due broadcasts, send today's reminders, purge messages past retention."""
+    """Fan out due broadcasts, send today's reminders, purge messages past retention, and
+    (with Hamlet) sync the spaces that are due and post the consented needs."""
     async with transaction(sessions) as session:
         due = await broadcasts.due_broadcasts(session, now=now)
     for broadcast_id in due:
@@ -41,6 +50,8 @@ async def run_due_jobs(
     async with transaction(sessions) as session:
         await residents.purge_messages(session, before=now - retention)
         await arrivals.purge(session, before=now - retention)
+    if hamlet is not None:
+        await hamlet(sessions, now)
 
 
 async def run_jobs_forever(
@@ -49,11 +60,14 @@ async def run_jobs_forever(
     retention: timedelta,
     stop: asyncio.Event,
     clock: Clock = SYSTEM_CLOCK,
+    hamlet: HamletStep | None = None,
 ) -> None:
     """Run the jobs every half minute until `stop` is set; a failing round is retried."""
     while not stop.is_set():
         try:
-            await run_due_jobs(sessions, now=clock.now(), zone=zone, retention=retention)
+            await run_due_jobs(
+                sessions, now=clock.now(), zone=zone, retention=retention, hamlet=hamlet
+            )
         except (SQLAlchemyError, OSError):
             log.exception("scheduled jobs failed; retrying")
         with contextlib.suppress(TimeoutError):

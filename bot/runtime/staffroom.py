@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from actions import audit, handoffs, notes, places, residents, staff
-from actions.errors import DomainError, InvalidTransition, NotFound
+from actions import handoff_desk as desk
+from actions import handoffs, places, residents, staff
+from actions.errors import DomainError, HeldByAnother, InvalidTransition, NotFound
 from actions.models import Casa, ChannelAddress, Delivery, Handoff, Resident, StaffUser
 from actions.outbox import enqueue
 from bot.channels.base import StaffMessage
@@ -37,14 +38,6 @@ HELP = (
     "Senza rispondere a un messaggio, scrivete il numero: /chiudi 12 risolto.\n"
     "/id: il numero di questo gruppo."
 )
-# The group's Italian commands, as the audit log names the same actions from the console.
-AUDITED_AS = {
-    "prendo": "claim",
-    "rilascia": "release",
-    "chiudi": "close",
-    "nota": "note",
-    None: "reply",
-}
 MEDIA_WORDS = {
     "photo": "foto",
     "voice": "messaggio vocale",
@@ -149,7 +142,7 @@ class StaffRoom:
             )
         try:
             return await self._carry_out(session, message, user, handoff, now)
-        except InvalidTransition:
+        except (InvalidTransition, HeldByAnother):
             return await self._why_not(session, handoff, user)
         except DomainError as exc:
             return f"Non fatto: {exc}."
@@ -163,48 +156,28 @@ class StaffRoom:
         now: datetime,
     ) -> str:
         name, number = staff_name(user), handoff.id
-        if handoff.claimed_by_staff_id not in (None, user.id) and message.command != "nota":
-            return await self._why_not(session, handoff, user)
-        detail: dict[str, object] = {"via": "telegram"}
+        at_desk = {"handoff_id": number, "by": user, "via": "telegram", "now": now}
         if message.command == "prendo":
-            await handoffs.claim(session, handoff_id=number, staff_id=user.id)
+            await desk.claim(session, **at_desk)
             answer = f"{name} ha preso la richiesta n. {number}. Rispondete ai suoi messaggi qui."
             if message.button_press is not None:
                 self._enqueue(session, message.chat, answer, number, now)
-        elif message.command == "rilascia":
-            await handoffs.release(session, handoff_id=number, now=now)
-            answer = f"Richiesta n. {number} ridata al bot da {name}."
-        elif message.command == "chiudi":
+            return answer
+        if message.command == "rilascia":
+            await desk.release(session, **at_desk)
+            return f"Richiesta n. {number} ridata al bot da {name}."
+        if message.command == "chiudi":
             outcome = message.text or "chiusa dal gruppo Telegram"
-            await handoffs.close(session, handoff_id=number, outcome=outcome, now=now)
-            detail["outcome"] = outcome
-            answer = f"Richiesta n. {number} chiusa da {name}: {outcome}"
-        elif message.command == "nota":
-            await notes.add_note(
-                session, handoff_id=number, staff_id=user.id, text=message.text, now=now
-            )
-            answer = f"Nota aggiunta alla richiesta n. {number}."
-        else:
-            first = handoff.status == "waiting"
-            await handoffs.staff_reply(
-                session,
-                handoff_id=number,
-                staff_id=user.id,
-                text=message.text,
-                now=now,
-                idempotency_key=f"tg-{message.update_id}",
-            )
-            # The first answer also takes the request: say so once, then stay out of the way.
-            answer = f"{name} ha preso la richiesta n. {number} rispondendo." if first else ""
-        audit.record(
-            session,
-            staff_id=user.id,
-            action=f"handoff.{AUDITED_AS[message.command]}",
-            target=f"handoff:{number}",
-            now=now,
-            detail=detail,
-        )
-        return answer
+            await desk.close(session, outcome=outcome, **at_desk)
+            return f"Richiesta n. {number} chiusa da {name}: {outcome}"
+        if message.command == "nota":
+            await desk.add_note(session, text=message.text, **at_desk)
+            return f"Nota aggiunta alla richiesta n. {number}."
+        first = handoff.status == "waiting"
+        key = f"tg-{message.update_id}"
+        await desk.answer(session, text=message.text, idempotency_key=key, **at_desk)
+        # The first answer also takes the request: say so once, then stay out of the way.
+        return f"{name} ha preso la richiesta n. {number} rispondendo." if first else ""
 
     async def _handoff_meant(
         self, session: AsyncSession, message: StaffMessage, user: StaffUser
@@ -225,10 +198,9 @@ class StaffRoom:
         if handoff_id is None:
             return None
         try:
-            handoff = await handoffs.handoff_by_id(session, handoff_id=handoff_id)
+            return await desk.visible(session, handoff_id=handoff_id, by=user)
         except NotFound:
             return None
-        return handoff if staff.may_see_handoff(user, handoff) else None
 
     @staticmethod
     async def _why_not(session: AsyncSession, handoff: Handoff, user: StaffUser) -> str:

@@ -6,16 +6,19 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from actions import staff
 from actions.db import SessionFactory, transaction
-from actions.models import AuditEntry, Casa, Delivery, Need
+from actions.models import AuditEntry, Casa, Delivery, Handoff, Need, StaffUser
 from api.main import create_app
 from api.settings import Settings
 from bot.runtime.turns import Conversations
 from nlu.types import NLU
 from tests.conftest import NOW, ROME
+from tests.console.conftest import resident_waiting
 from tests.support.chat import Resident
 
 
@@ -156,3 +159,84 @@ async def test_broadcasts_need_a_manager_and_go_out_once(
     assert again.status_code == 409
     bad = await api.post("/api/broadcasts", headers=_auth(manager), json={"texts": {"fr": "x"}})
     assert bad.status_code == 422
+
+
+async def test_only_the_holder_answers_a_conversation_and_ends_it_or_an_admin(
+    api: httpx.AsyncClient, demo_sessions: SessionFactory, resident: Resident
+) -> None:
+    holder = await _token(demo_sessions, "c@ospizio.it", "custodian", "Ospizio")
+    colleague = await _token(demo_sessions, "d@ospizio.it", "custodian", "Ospizio")
+    admin = await _token(demo_sessions, "a@comune.it", "admin", None)
+    await _resident_of_ospizio_asks_for_a_person(resident)
+    [waiting] = (await api.get("/api/handoffs", headers=_auth(holder))).json()
+    here = f"/api/handoffs/{waiting['id']}"
+    assert (await api.post(f"{here}/claim", headers=_auth(holder))).status_code == 200
+    for who in (colleague, admin):  # nobody answers in someone else's conversation
+        answer = await api.post(f"{here}/reply", headers=_auth(who), json={"text": "Anch'io"})
+        assert answer.status_code == 403 and "held by" in answer.json()["detail"]
+    refused = [
+        await api.post(f"{here}/close", headers=_auth(colleague), json={"outcome": "x"}),
+        await api.post(f"{here}/release", headers=_auth(colleague)),
+        await api.post(f"{here}/transfer", headers=_auth(colleague), json={"casa_id": 1}),
+    ]
+    assert [r.status_code for r in refused] == [403, 403, 403]
+    async with demo_sessions() as session:
+        assert (await session.scalar(select(Delivery).where(Delivery.kind == "relay"))) is None
+        assert (await session.scalar(select(Handoff.status))) == "claimed"
+    closed = await api.post(f"{here}/close", headers=_auth(admin), json={"outcome": "chiusa"})
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+
+
+async def test_a_transfer_to_an_unknown_colleague_or_casa_is_refused_with_a_reason(
+    api: httpx.AsyncClient, demo_sessions: SessionFactory, resident: Resident
+) -> None:
+    admin = await _token(demo_sessions, "a@comune.it", "admin", None)
+    await _resident_of_ospizio_asks_for_a_person(resident)
+    [waiting] = (await api.get("/api/handoffs", headers=_auth(admin))).json()
+    transfer = f"/api/handoffs/{waiting['id']}/transfer"
+    unknown = await api.post(transfer, headers=_auth(admin), json={"staff_id": 99999})
+    assert unknown.status_code == 404 and "no colleague 99999" in unknown.json()["detail"]
+    nowhere = await api.post(transfer, headers=_auth(admin), json={"casa_id": 99999})
+    assert nowhere.status_code == 404 and "99999" in nowhere.json()["detail"]
+    for body in ({"staff_id": 99999999999999999999}, {"casa_id": -1}, {}):
+        answer = await api.post(transfer, headers=_auth(admin), json=body)
+        assert answer.status_code in (400, 422) and answer.json()["detail"], body
+    admin_id = await _staff_id(demo_sessions, "a@comune.it")  # admins are not handoff takers
+    itself = await api.post(transfer, headers=_auth(admin), json={"staff_id": admin_id})
+    assert itself.status_code == 404
+    async with demo_sessions() as session:
+        handoff = await session.get_one(Handoff, waiting["id"])
+        assert (handoff.status, handoff.casa_id) == ("waiting", waiting["casa_id"])
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.fixed_dictionaries(
+        {}, optional={"staff_id": st.integers() | st.none(), "casa_id": st.integers() | st.none()}
+    )
+)
+async def test_any_transfer_gets_an_answer_never_a_500(
+    api: httpx.AsyncClient, demo_sessions: SessionFactory, body: dict[str, int | None]
+) -> None:
+    async with transaction(demo_sessions) as session:  # the examples share the database
+        if await session.scalar(select(StaffUser.id).where(StaffUser.email == "a@comune.it")):
+            token = await staff.issue_token(session, email="a@comune.it")
+        else:
+            token = None
+    token = token or await _token(demo_sessions, "a@comune.it", "admin", None)
+    async with demo_sessions() as session:
+        handoff_id = await session.scalar(select(Handoff.id))
+    if handoff_id is None:
+        handoff_id = (await resident_waiting(demo_sessions)).handoff_id
+    answer = await api.post(f"/api/handoffs/{handoff_id}/transfer", headers=_auth(token), json=body)
+    assert answer.status_code in (200, 400, 403, 404, 409, 422), answer.text
+    assert answer.json()["detail" if answer.status_code >= 400 else "id"]
+
+
+async def _staff_id(sessions: SessionFactory, email: str) -> int:
+    async with sessions() as session:
+        found = await session.scalar(select(StaffUser.id).where(StaffUser.email == email))
+        assert found is not None
+        return found

@@ -19,6 +19,7 @@ from actions.models import ChannelAddress, Delivery, Resident
 from actions.outbox import enqueue
 from bot.channels import Channels
 from bot.channels.base import DeliveryStatus
+from bot.runtime import pauses
 from bot.runtime import sender as sender_module
 from bot.runtime.broadcast_preview import preview
 from bot.runtime.budget import Budget
@@ -152,7 +153,7 @@ async def test_server_errors_back_off_then_succeed(
     fake_telegram: FakeTelegram,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(sender_module, "BACKOFF_BASE", 0.2)
+    monkeypatch.setattr(pauses, "BACKOFF_BASE", 0.2)
     address = await _address(sessions, "telegram", "42")
     fake_telegram.fail(502, "Bad Gateway", times=2)
     await _queue(sessions, address, "uno")

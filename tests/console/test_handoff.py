@@ -7,11 +7,23 @@ import re
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
-from actions.db import SessionFactory
-from actions.models import AuditEntry, Casa, Conversation, Delivery, Handoff, HandoffNote
+from actions import staff
+from actions.db import SessionFactory, transaction
+from actions.models import (
+    AuditEntry,
+    Casa,
+    Conversation,
+    Delivery,
+    Handoff,
+    HandoffNote,
+    StaffUser,
+)
 from api.console import live
+from tests.conftest import NOW
 from tests.console.conftest import add_staff, log_in, post, resident_waiting, token_of
 
 
@@ -175,3 +187,53 @@ async def test_a_handoff_of_no_casa_is_every_custodians(
     async with demo_sessions() as session:
         handoff = await session.get(Handoff, nowhere.handoff_id)
         assert handoff is not None and handoff.status == "claimed"
+
+
+async def test_the_transfer_list_names_only_the_colleagues_one_may_pass_it_to(
+    console: httpx.AsyncClient, demo_sessions: SessionFactory
+) -> None:
+    await add_staff(demo_sessions, "c@ospizio.it", "custodian", "Ospizio")
+    await add_staff(demo_sessions, "m@comune.it", "community_manager")
+    await add_staff(demo_sessions, "capo@comune.it", "admin")
+    gone = await add_staff(demo_sessions, "gone@orologio.it", "custodian", "Orologio")
+    async with transaction(demo_sessions) as session:
+        orologio = await session.scalar(select(Casa.id).where(Casa.name == "Orologio"))
+        await staff.create_staff(  # no display name: named by the start of the address
+            session,
+            email="anna.bianchi@orologio.it",
+            role="custodian",
+            password="x" * 16,
+            casa_id=orologio,
+            now=NOW,
+        )
+        (await session.get_one(StaffUser, gone)).active = False
+    waiting = await resident_waiting(demo_sessions)
+    await log_in(console, "c@ospizio.it")
+    page = (await console.get(f"/console/handoffs/{waiting.handoff_id}")).text
+    found = re.search(r'<select id="transfer-staff".*?</select>', page, re.DOTALL)
+    assert found is not None
+    offered = re.findall(r'<option value="\d+">([^<]*)</option>', found.group(0))
+    # Not oneself, the admin, the account switched off; the demo's custodian is there.
+    assert offered == ["anna.bianchi · Orologio", "Custode Ospizio (demo) · Ospizio", "m"]
+    assert not re.search(r"@|\((Custode|Admin|Community manager)\)", found.group(0))
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    staff_id=st.integers().map(str) | st.text(max_size=30),
+    casa_id=st.integers().map(str) | st.just(""),
+)
+async def test_any_transfer_form_gets_a_page_never_a_500(
+    console: httpx.AsyncClient, demo_sessions: SessionFactory, staff_id: str, casa_id: str
+) -> None:
+    async with demo_sessions() as session:
+        handoff_id = await session.scalar(select(Handoff.id))
+    if handoff_id is None:  # the first example: an admin, logged in, and a handoff
+        await add_staff(demo_sessions, "a@comune.it", "admin")
+        await log_in(console, "a@comune.it")
+        handoff_id = (await resident_waiting(demo_sessions)).handoff_id
+    here = f"/console/handoffs/{handoff_id}"
+    answer = await post(console, f"{here}/transfer", staff_id=staff_id, casa_id=casa_id)
+    assert answer.status_code == 303, answer.text

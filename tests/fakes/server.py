@@ -24,6 +24,12 @@ class Recorded:
     headers: dict[str, str]  # lower-case names
     body: bytes
     at: float = field(default_factory=time.monotonic)
+    query: str = ""  # the URL's query string, e.g. "page=2&limit=50"
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The query string's parameters (one value each)."""
+        return dict(parse_qsl(self.query))
 
     @property
     def fields(self) -> dict[str, str]:
@@ -52,7 +58,7 @@ class Answer:
     """What the fake sends back."""
 
     status: int
-    body: Any
+    body: Any  # sent as JSON; bytes are sent as they are (a broken answer)
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -85,18 +91,24 @@ class FakeServer:
             def do_GET(self) -> None:  # noqa: N802
                 self._serve()
 
+            def do_DELETE(self) -> None:  # noqa: N802
+                self._serve()
+
             def _serve(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
+                url = urlsplit(self.path)
                 request = Recorded(
                     self.command,
-                    urlsplit(self.path).path,
+                    url.path,
                     {k.lower(): v for k, v in self.headers.items()},
                     self.rfile.read(length),
+                    query=url.query,
                 )
                 answer = fake.handler(request)
                 with fake._lock:
                     fake.exchanges.append((request, answer))
-                body = json.dumps(answer.body).encode()
+                raw = isinstance(answer.body, bytes)
+                body = answer.body if raw else json.dumps(answer.body).encode()
                 self.send_response(answer.status)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(body)))
