@@ -34,6 +34,7 @@ from api.console.web import (
 )
 from api.csrf import csrf_token, verify_csrf
 from api.deps import Id, Now, Room, Session
+from bot.staff_labels import colleague_name
 
 router = APIRouter(prefix="/console/handoffs", dependencies=[Depends(verify_csrf)])
 TRANSCRIPT_LENGTH = 50
@@ -127,6 +128,7 @@ async def render_live(
         )
     ).all()
     staff = await _staff_by_id(session)
+    case_by_id = {casa.id: casa for casa in await places.list_case(session)}
     current, older = transcript.sessions_of(
         transcript.lines_of(messages, resident, staff, answers), handoff.opened_at
     )
@@ -139,8 +141,11 @@ async def render_live(
         me=user,
         current=current,
         older=older,
-        case=await places.list_case(session),
-        colleagues=await desk.transfer_targets(session, by=user),
+        case=list(case_by_id.values()),
+        colleagues=[
+            (colleague.id, colleague_name(colleague), case_by_id.get(colleague.casa_id or 0))
+            for colleague in await desk.transfer_targets(session, by=user)
+        ],
         reply_address=await residents.reachable_address(session, handoff.resident_id),
         notice=notice,
         error=error,
