@@ -54,9 +54,22 @@ lint: install
 	$(BIN)/ruff format --check bot nlu actions api tests bench
 	$(BIN)/lint-imports
 
+# Known vulnerabilities of what is installed (pip-audit); says so when its database is out of
+# reach rather than passing silently.
+audit: install
+	@mkdir -p var
+	@$(BIN)/pip-audit --skip-editable --progress-spinner off -f json -o var/audit.json \
+		>/dev/null 2>var/audit.log || test -s var/audit.json || \
+		(echo "make audit: pip-audit failed: NOTHING WAS CHECKED"; tail -3 var/audit.log; exit 2)
+	@$(BIN)/python scripts/audit.py var/audit.json
+
+# Both cores (pytest-xdist); a module marked xdist_group stays on one worker (its fixtures
+# are made once). TEST_WORKERS=0 runs in this process, as a plain `pytest` does.
+TEST_WORKERS ?= 2
+
 test: install chromium
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # The console's browser tests drive Debian's chromium through Playwright's Python package.
 chromium:

@@ -36,14 +36,22 @@ async def free_slots(
 
 
 async def book_seat(
-    session: AsyncSession, *, resident_id: int, slot_id: int, now: datetime
+    session: AsyncSession,
+    *,
+    resident_id: int,
+    slot_id: int,
+    now: datetime,
+    for_whom: str | None = None,
 ) -> Booking:
-    """Take one seat; SlotFull when the last one went to someone else first."""
+    """Take one seat (for the resident or `for_whom`); SlotFull when the last one went first."""
+    # one seat a person: a resident may book for himself and for his wife in the same session
+    same_person = Booking.for_whom.is_(None) if for_whom is None else Booking.for_whom == for_whom
     held = await session.scalar(
         select(Booking.id).where(
             Booking.slot_id == slot_id,
             Booking.resident_id == resident_id,
             Booking.status == "confirmed",
+            same_person,
         )
     )
     if held is not None:
@@ -71,6 +79,7 @@ async def book_seat(
         resident_id=resident_id,
         status="confirmed",
         created_at=now,
+        for_whom=for_whom,
     )
     session.add(booking)
     await session.flush()
@@ -97,6 +106,30 @@ async def bookings_of(
 
 async def cancel_booking(session: AsyncSession, *, resident_id: int, code: str) -> Booking:
     """Cancel one of the resident's bookings and free its seat."""
+    booking = await _confirmed(session, resident_id=resident_id, code=code)
+    booking.status = "cancelled"
+    await session.execute(
+        update(SpidSlot)
+        .where(SpidSlot.id == booking.slot_id)
+        .values(seats_taken=SpidSlot.seats_taken - 1)
+    )
+    return booking
+
+
+async def move_booking(
+    session: AsyncSession, *, resident_id: int, code: str, slot_id: int, now: datetime
+) -> Booking:
+    """Take a seat in another slot, then free the old one; SlotFull leaves the old booking."""
+    old = await _confirmed(session, resident_id=resident_id, code=code)
+    # book first: if the new seat is gone nothing has changed, the old booking stays
+    new = await book_seat(
+        session, resident_id=resident_id, slot_id=slot_id, now=now, for_whom=old.for_whom
+    )
+    await cancel_booking(session, resident_id=resident_id, code=old.code)
+    return new
+
+
+async def _confirmed(session: AsyncSession, *, resident_id: int, code: str) -> Booking:
     booking = await session.scalar(
         select(Booking).where(
             Booking.code == code.upper(),
@@ -106,12 +139,6 @@ async def cancel_booking(session: AsyncSession, *, resident_id: int, code: str) 
     )
     if booking is None:
         raise NotFound(f"no booking {code}")
-    booking.status = "cancelled"
-    await session.execute(
-        update(SpidSlot)
-        .where(SpidSlot.id == booking.slot_id)
-        .values(seats_taken=SpidSlot.seats_taken - 1)
-    )
     return booking
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, String, and_, case, cast, exists, func, insert, lit
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
+from actions import places
 from actions.errors import DomainError, InvalidTransition, NotFound
 from actions.models import Broadcast, ChannelAddress, Delivery, Resident, Subscription
 
@@ -55,6 +56,8 @@ async def create_broadcast(
         raise DomainError(f"channel must be one of {', '.join(BROADCAST_CHANNELS)}")
     if scheduled_at is not None and scheduled_at <= now:
         raise DomainError("the scheduled time is in the past")
+    if quartiere is not None:
+        quartiere = await known_quartiere(session, quartiere)
     broadcast = Broadcast(
         texts={k: v.strip() for k, v in texts.items() if v.strip()},
         quartiere=quartiere,
@@ -70,6 +73,15 @@ async def create_broadcast(
     session.add(broadcast)
     await session.flush()
     return broadcast
+
+
+async def known_quartiere(session: AsyncSession, quartiere: str) -> str:
+    """The neighbourhood as the Case name it (any case); DomainError for an unknown one."""
+    known = await places.quartieri(session)
+    for name in known:
+        if name.casefold() == quartiere.strip().casefold():
+            return name
+    raise DomainError(f"unknown quartiere: choose one of {', '.join(known)}")
 
 
 async def broadcast_by_id(session: AsyncSession, *, broadcast_id: int) -> Broadcast:
@@ -243,12 +255,14 @@ def _summary(broadcast: Broadcast, counts: dict[str, int]) -> dict[str, Any]:
 
 
 async def latest_with_statistics(
-    session: AsyncSession, *, limit: int
+    session: AsyncSession, *, limit: int, quartiere: str | None = None
 ) -> list[tuple[Broadcast, dict[str, Any]]]:
-    """The newest broadcasts, each with its statistics (two queries, whatever the number)."""
-    found = list(
-        (await session.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(limit))).all()
-    )
+    """The newest broadcasts (of one neighbourhood, if given), each with its statistics (two
+    queries, whatever the number)."""
+    query = select(Broadcast).order_by(Broadcast.id.desc()).limit(limit)
+    if quartiere is not None:
+        query = query.where(Broadcast.quartiere == quartiere)
+    found = list((await session.scalars(query)).all())
     rows = await session.execute(
         select(Delivery.broadcast_id, Delivery.status, func.count())
         .where(Delivery.broadcast_id.in_([b.id for b in found]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import places
@@ -21,10 +21,16 @@ async def open_handoff(
     quartiere: str | None,
     reason: str,
     now: datetime,
+    urgent: bool = False,
 ) -> Handoff:
-    """Open (or return the already open) handoff for the resident's Casa di Quartiere."""
+    """Open (or return the already open) handoff for the resident's Casa di Quartiere.
+
+    An urgent request makes an already open one urgent too: danger jumps the queue.
+    """
     existing = await open_handoff_of(session, resident_id=resident_id)
     if existing is not None:
+        if urgent and not existing.urgent:
+            existing.urgent, existing.reason = True, reason
         return existing
     casa = await places.casa_for_quartiere(session, quartiere=quartiere) if quartiere else None
     handoff = Handoff(
@@ -32,6 +38,7 @@ async def open_handoff(
         casa_id=casa.id if casa else None,
         reason=reason,
         status="waiting",
+        urgent=urgent,
         opened_at=now,
     )
     session.add(handoff)
@@ -44,6 +51,19 @@ async def open_handoff_of(session: AsyncSession, *, resident_id: int) -> Handoff
     return await session.scalar(
         select(Handoff).where(Handoff.resident_id == resident_id, Handoff.status.in_(OPEN_STATES))
     )
+
+
+async def queue_position(session: AsyncSession, handoff: Handoff) -> int:
+    """1 for the first in its Casa's queue of waiting handoffs (urgent first, then oldest)."""
+    earlier = Handoff.opened_at < handoff.opened_at
+    if handoff.urgent:
+        ahead = Handoff.urgent.is_(True) & earlier
+    else:
+        ahead = Handoff.urgent.is_(True) | earlier
+    query = select(func.count()).where(Handoff.status == "waiting", Handoff.id != handoff.id)
+    if handoff.casa_id is not None:
+        query = query.where(Handoff.casa_id == handoff.casa_id)
+    return 1 + int(await session.scalar(query.where(ahead)) or 0)
 
 
 async def withdraw(session: AsyncSession, *, resident_id: int, now: datetime) -> bool:

@@ -207,6 +207,8 @@ class Booking(Base):
     status: Mapped[str] = mapped_column(String(16), default="confirmed")
     reminded_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # who the seat is for when not the resident ("mia moglie"), in the resident's words
+    for_whom: Mapped[str | None] = mapped_column(String(80))
     # How it went, recorded by the custodian after the session (actions/help_records.py).
     outcome: Mapped[str | None] = mapped_column(String(20))
     outcome_note: Mapped[str | None] = mapped_column(String(300))
@@ -252,6 +254,9 @@ class StaffUser(Base):
     api_token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A console session carries the version it was opened with; raising it (logout, disable,
+    # a new password) ends every session of the account at its next request.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime]
 
 
@@ -264,6 +269,8 @@ class Handoff(Base):
     casa_id: Mapped[int | None] = mapped_column(ForeignKey("case_di_quartiere.id"))
     reason: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(16), default="waiting")
+    # Danger to someone: first in the queue, marked in the console and the staff groups.
+    urgent: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     claimed_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     outcome: Mapped[str | None] = mapped_column(String(200))
     opened_at: Mapped[datetime]

@@ -69,3 +69,24 @@ async def _new_reference(session: AsyncSession) -> str:
         reference = f"B-{secrets.randbelow(9000) + 1000}"
         if await session.scalar(select(Need.id).where(Need.reference == reference)) is None:
             return reference
+
+
+async def needs_of(session: AsyncSession, *, resident_id: int, limit: int = 5) -> list[Need]:
+    """The resident's needs, the newest first."""
+    query = (
+        select(Need)
+        .where(Need.resident_id == resident_id)
+        .order_by(Need.created_at.desc(), Need.id.desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def need_of(session: AsyncSession, *, resident_id: int, reference: str) -> Need:
+    """One of the resident's needs by its reference ("B-4842"); NotFound for anyone else's."""
+    need = await session.scalar(
+        select(Need).where(Need.resident_id == resident_id, Need.reference == reference.upper())
+    )
+    if need is None:
+        raise NotFound(f"no need {reference}")
+    return need

@@ -147,7 +147,8 @@ async def targets_of(session: AsyncSession, deliveries: Sequence[Delivery]) -> d
             (ChannelAddress.channel == Delivery.channel)
             & (ChannelAddress.address == Delivery.address),
         )
-        .outerjoin(Resident, Resident.id == Delivery.resident_id)
+        # A staff group's post is tied to the resident it is about, not in their language.
+        .outerjoin(Resident, (Resident.id == Delivery.resident_id) & (Delivery.kind != "staff"))
         .where(Delivery.id.in_([d.id for d in deliveries]))
     )
     return {

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from actions.errors import NotFound
 from actions.models import (
+    Arrival,
+    AuditEntry,
     Booking,
     ChannelAddress,
     Conversation,
@@ -35,6 +37,13 @@ class Erased:
     needs: int
     bookings: int
     handoffs: int
+    # Messages already handed to the resident's phone or to the custodians' Telegram group:
+    # our rows are gone, but the copies there cannot be taken back from here.
+    delivered: int = 0
+
+
+# Audit details that name no one: the rest (a close's outcome, any free text) is dropped.
+NAMELESS_DETAILS = ("via", "status", "casa_id", "staff_id", "note_id", "resident_told")
 
 
 async def search_residents(
@@ -160,32 +169,49 @@ def _value(value: object) -> Any:
 
 
 async def erase_resident(session: AsyncSession, *, resident_id: int) -> Erased:
-    """Delete the resident and everything about them; their booked seats are freed first."""
+    """Delete the resident and every trace of them; their booked seats are freed first.
+
+    Deliveries are found by resident and by address (a goodbye sent after an erasure, or any
+    row written without the link), waiting-no-more inbox rows by address, and the audit
+    entries about their requests keep only who did what, not what was written.
+    """
     await resident_by_id(session, resident_id=resident_id)
 
-    async def count(model: type[Any]) -> int:
-        return int(
-            await session.scalar(select(func.count()).where(model.resident_id == resident_id)) or 0
-        )
+    async def count(model: type[Any], *where: ColumnElement[bool]) -> int:
+        query = select(func.count()).select_from(model)
+        return int(await session.scalar(query.where(*where)) or 0)
 
-    erased = Erased(
-        messages=await count(MessageLog),
-        needs=await count(Need),
-        bookings=await count(Booking),
-        handoffs=await count(Handoff),
-    )
-    held = select(Booking.slot_id).where(
-        Booking.resident_id == resident_id, Booking.status == "confirmed"
-    )
-    for slot_id in (await session.scalars(held)).all():
+    addresses = (
         await session.execute(
-            update(SpidSlot)
-            .where(SpidSlot.id == slot_id, SpidSlot.seats_taken > 0)
-            .values(seats_taken=SpidSlot.seats_taken - 1)
+            select(ChannelAddress.channel, ChannelAddress.address).where(
+                ChannelAddress.resident_id == resident_id
+            )
+        )
+    ).all()
+    theirs = Delivery.resident_id == resident_id
+    if addresses:
+        theirs = or_(theirs, _at(Delivery, addresses))
+    erased = Erased(
+        messages=await count(MessageLog, MessageLog.resident_id == resident_id),
+        needs=await count(Need, Need.resident_id == resident_id),
+        bookings=await count(Booking, Booking.resident_id == resident_id),
+        handoffs=await count(Handoff, Handoff.resident_id == resident_id),
+        delivered=await count(Delivery, theirs, Delivery.status.in_(("sent", "delivered"))),
+    )
+    await _free_seats(session, resident_id)
+    await _scrub_audit(session, resident_id)
+    await session.execute(
+        delete(Delivery).where(theirs).execution_options(synchronize_session=False)
+    )
+    if addresses:
+        # A message still waiting is answered (as from someone new); a failed one is forgotten.
+        await session.execute(
+            delete(Arrival)
+            .where(_at(Arrival, addresses), Arrival.status != "waiting")
             .execution_options(synchronize_session=False)
         )
     # The database cascades the delete to addresses, messages, bookings, needs, handoffs
-    # (and their notes), subscriptions, the conversation and queued deliveries.
+    # (and their notes), subscriptions, the conversation and the deliveries linked to them.
     await session.execute(
         delete(Resident)
         .where(Resident.id == resident_id)
@@ -197,3 +223,51 @@ async def erase_resident(session: AsyncSession, *, resident_id: int) -> Erased:
         if mine == resident_id:
             session.expunge(loaded)
     return erased
+
+
+def _at(model: type[Delivery] | type[Arrival], addresses: Sequence[Any]) -> ColumnElement[bool]:
+    """Rows sent to or received from one of these (channel, address) pairs."""
+    pairs = [and_(model.channel == c, model.address == a) for c, a in addresses]
+    return or_(false(), *pairs)
+
+
+async def _free_seats(session: AsyncSession, resident_id: int) -> None:
+    held = select(Booking.slot_id).where(
+        Booking.resident_id == resident_id, Booking.status == "confirmed"
+    )
+    for slot_id in (await session.scalars(held)).all():
+        await session.execute(
+            update(SpidSlot)
+            .where(SpidSlot.id == slot_id, SpidSlot.seats_taken > 0)
+            .values(seats_taken=SpidSlot.seats_taken - 1)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def _scrub_audit(session: AsyncSession, resident_id: int) -> None:
+    """Audit entries about the resident keep the action, the staff member and the time."""
+    handoff_ids = await session.scalars(
+        select(Handoff.id).where(Handoff.resident_id == resident_id)
+    )
+    need_ids = await session.scalars(select(Need.id).where(Need.resident_id == resident_id))
+    targets = [f"resident:{resident_id}"]
+    targets += [f"handoff:{number}" for number in handoff_ids.all()]
+    targets += [f"need:{number}" for number in need_ids.all()]
+    for entry in await session.scalars(select(AuditEntry).where(AuditEntry.target.in_(targets))):
+        kept = {k: v for k, v in entry.detail.items() if k in NAMELESS_DETAILS and _nameless(v)}
+        if kept != entry.detail:
+            entry.detail = kept
+
+
+def _nameless(value: object) -> bool:
+    # Ids, flags and the short codes of the keys above ("console", "telegram", "done").
+    return (
+        value is None
+        or isinstance(value, bool | int)
+        or (
+            isinstance(value, str)
+            and value.replace("_", "").isalpha()
+            and value.isascii()
+            and len(value) <= 20
+        )
+    )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -15,7 +17,11 @@ from actions.errors import DomainError, NotFound
 from actions.models import Handoff, StaffUser
 
 ROLES = ("custodian", "community_manager", "admin")
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+# argon2 takes tens of milliseconds of CPU on purpose: off the event loop (webhooks, the API
+# and the console keep answering), and two at a time, so a flood of logins cannot take
+# every core either (argon2-cffi releases the GIL while it hashes).
+_checking = ThreadPoolExecutor(max_workers=2, thread_name_prefix="argon2")
 
 
 def new_password() -> str:
@@ -79,10 +85,20 @@ async def staff_by_token(session: AsyncSession, *, token: str) -> StaffUser | No
 
 def verify_password(user: StaffUser, password: str) -> bool:
     """Check a password against the stored argon2 hash (constant time inside argon2)."""
+    return _verify(user.password_hash, password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(user.password_hash, password)
+        return _hasher.verify(password_hash, password)
     except VerificationError:
         return False
+
+
+async def check_password(password_hash: str, password: str) -> bool:
+    """verify_password on a worker thread: the event loop goes on serving meanwhile."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_checking, _verify, password_hash, password)
 
 
 # Checked when the e-mail is unknown, so a wrong address costs the same time as a wrong password
@@ -90,15 +106,60 @@ def verify_password(user: StaffUser, password: str) -> bool:
 _UNKNOWN_USER_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
+def use_password_hasher(hasher: PasswordHasher) -> None:
+    """Hash new staff passwords with `hasher` from now on (the tests' cheap parameters)."""
+    global _hasher, _UNKNOWN_USER_HASH
+    _hasher = hasher
+    # Same parameters for the unknown-address check, or it would cost more than a wrong password.
+    _UNKNOWN_USER_HASH = hasher.hash(secrets.token_urlsafe(16))
+
+
 async def authenticate(session: AsyncSession, *, email: str, password: str) -> StaffUser | None:
     """The active account for this e-mail and password, or None (same cost either way)."""
     user = await session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
     if user is None:
-        verify_password(StaffUser(password_hash=_UNKNOWN_USER_HASH), password)
+        await check_password(_UNKNOWN_USER_HASH, password)
         return None
-    if not verify_password(user, password) or not user.active:
+    if not await check_password(user.password_hash, password) or not user.active:
         return None
     return user
+
+
+async def disable(session: AsyncSession, *, email: str) -> StaffUser:
+    """Switch the account off: its console sessions and API token stop working at once."""
+    user = await staff_by_email(session, email=email)
+    user.active = False
+    user.api_token_hash = None
+    end_sessions(user)
+    return user
+
+
+async def enable(session: AsyncSession, *, email: str) -> StaffUser:
+    """Switch the account on again (with its password; a new token must be issued)."""
+    user = await staff_by_email(session, email=email)
+    user.active = True
+    return user
+
+
+async def reset_password(session: AsyncSession, *, email: str) -> str:
+    """A new password for the account (returned once); its open sessions end."""
+    user = await staff_by_email(session, email=email)
+    password = new_password()
+    user.password_hash = _hasher.hash(password)
+    end_sessions(user)
+    return password
+
+
+async def revoke_token(session: AsyncSession, *, email: str) -> StaffUser:
+    """The account's API token stops working (`staff token` issues a new one)."""
+    user = await staff_by_email(session, email=email)
+    user.api_token_hash = None
+    return user
+
+
+def end_sessions(user: StaffUser) -> None:
+    """Every console session of this account ends: each request checks the version."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 async def staff_by_telegram(session: AsyncSession, *, telegram_user_id: int) -> StaffUser | None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -23,6 +24,7 @@ from bot.channels.text import numbered
 from bot.i18n import RTL_LANGUAGES
 from bot.messages import CHANNELS, Inbound
 
+T = TypeVar("T")
 SQLITE_IS_ONE_PROCESS = (
     "SQLite runs as one process (`portineria serve`): for --workers, --web-only or "
     "`portineria worker`, use PostgreSQL (PORTINERIA_DATABASE_URL=postgresql://...)"
@@ -278,3 +280,42 @@ def staff_telegram(
     run(with_store(settings, link))
     linked = f"Telegram user {telegram_user_id}" if telegram_user_id else "unlinked"
     typer.echo(f"{email}: {linked}")
+
+
+def _staff_change(email: str, change: Callable[..., Awaitable[T]]) -> T:
+    """Run one account change in a transaction; an unknown e-mail is one line and exit 1."""
+    settings = settings_or_exit()
+
+    async def apply(store: Store) -> T:
+        async with transaction(store.sessions) as session:
+            return await change(session, email=email)
+
+    return run(with_store(settings, apply))
+
+
+@staff_app.command("disable")
+def staff_disable(email: str) -> None:
+    """Switch an account off: its console sessions and API token stop working at once."""
+    _staff_change(email, staff.disable)
+    typer.echo(f"{email}: disabled (sessions ended, API token revoked)")
+
+
+@staff_app.command("enable")
+def staff_enable(email: str) -> None:
+    """Switch an account on again (it logs in with its password; issue a new token if needed)."""
+    _staff_change(email, staff.enable)
+    typer.echo(f"{email}: enabled")
+
+
+@staff_app.command("reset-password")
+def staff_reset_password(email: str) -> None:
+    """Give an account a new password (printed once); its open sessions end."""
+    password = _staff_change(email, staff.reset_password)
+    typer.echo(f"{email} new password: {password}")
+
+
+@staff_app.command("revoke-token")
+def staff_revoke_token(email: str) -> None:
+    """Make the account's API token stop working (`staff token` issues a new one)."""
+    _staff_change(email, staff.revoke_token)
+    typer.echo(f"{email}: API token revoked")

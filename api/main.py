@@ -18,8 +18,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from actions.clock import SYSTEM_CLOCK, Clock
 from actions.errors import DomainError
-from api import console, operations, webhooks
+from api import console, docs, operations, webhooks
 from api.body_limit import BodySizeLimit
+from api.login_limits import LoginLimits
 from api.logs import RequestIds
 from api.routes import broadcasts, handoffs, needs
 from api.runtime import channels_running, embedded_sender, jobs_running, open_store
@@ -50,11 +51,15 @@ def create_app(
             yield
         await store.engine.dispose()
 
+    public = settings.public_docs  # else api/docs.py serves them to staff only
     app = FastAPI(
         title="Portineria",
         summary="The messaging front door of the Case di Quartiere of Reggio Emilia.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url="/docs" if public else None,
+        redoc_url="/redoc" if public else None,
+        openapi_url="/openapi.json" if public else None,
     )
     app.state.settings = settings
     app.state.store = store
@@ -81,6 +86,8 @@ def create_app(
     app.include_router(handoffs.router)
     app.include_router(needs.router)
     app.include_router(broadcasts.router)
+    if not public:
+        app.include_router(docs.router)
     _add_console(app, settings)
     # Added last, so outermost: every request has an id, and no oversized body is read.
     app.add_middleware(BodySizeLimit)
@@ -108,17 +115,23 @@ def _add_console(app: FastAPI, settings: Settings) -> None:
         same_site="lax",
         https_only=settings.public_url.scheme == "https",
     )
+    app.state.login_limits = LoginLimits(settings.redis_url)
     console.install(app)
 
 
 class ConsoleOnly:
-    """ASGI middleware that runs `middleware` for the console's paths only: webhooks and the
-    bearer-token API have no login cookie to read (and they are most of the traffic)."""
+    """ASGI middleware that runs `middleware` for the console's paths (and the docs) only:
+    webhooks and the bearer-token API have no login cookie to read (and they are most of the
+    traffic)."""
 
     def __init__(self, app: ASGIApp, *, middleware: Callable[..., ASGIApp], **options: Any):
         self.plain = app
         self.wrapped = middleware(app, **options)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        for_console = scope["type"] == "http" and scope["path"].startswith(console.PREFIX)
+        # The docs read the login too, when they are for staff only (PUBLIC_DOCS=false).
+        path = scope.get("path", "")
+        for_console = scope["type"] == "http" and (
+            path.startswith(console.PREFIX) or path in docs.PATHS
+        )
         await (self.wrapped if for_console else self.plain)(scope, receive, send)

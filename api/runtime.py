@@ -18,7 +18,7 @@ from api.hamlet import hamlet_bridge
 from api.settings import Settings
 from bot.channels.base import Channel
 from bot.channels.redaction import hide_in_logs
-from bot.runtime.budget import Budget
+from bot.runtime.budget import Budget, rates_for
 from bot.runtime.events import ChannelRuntime
 from bot.runtime.flood import FloodGuard
 from bot.runtime.inbox import InboxWriter
@@ -110,19 +110,28 @@ def build_channels(settings: Settings) -> dict[str, Channel]:
         hide_in_logs(token)
         client = twilio_client(sid, token, str(settings.twilio_api_url))
         callback = public_base(settings) + "/webhooks/twilio"
+        service = settings.twilio_messaging_service_sid
         for scheme, sender in (
             ("sms", settings.twilio_sms_from),
             ("whatsapp", settings.twilio_whatsapp_from),
         ):
-            if sender:
+            pool = service if scheme == "sms" else None
+            if sender or pool:
                 channels[scheme] = TwilioChannel(
                     scheme=scheme,
                     client=client,
                     auth_token=token,
-                    sender=sender,
+                    sender=sender or "",
                     status_callback=callback,
+                    messaging_service_sid=pool,
                 )
     return channels
+
+
+def budget_of(settings: Settings, clock: Clock) -> Budget:
+    """The shared sending budget, with the SMS sender's configured rate."""
+    rates = rates_for(sms_per_second=settings.sms_per_second)
+    return Budget(settings.redis_url, rates=rates, clock=clock)
 
 
 def public_base(settings: Settings) -> str:
@@ -151,7 +160,7 @@ async def channels_running(
         yield
         return
     clock: Clock = app.state.clock
-    sender = Sender(store.sessions, channels, Budget(settings.redis_url, clock=clock), clock)
+    sender = Sender(store.sessions, channels, budget_of(settings, clock), clock)
     intake: Intake | None = None
     if settings.web_only:  # a web-only process never loads the NLU
         room = staff_room(settings)
@@ -199,7 +208,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     channels = build_channels(settings)
     store = open_store(settings)
     try:
-        sender = Sender(store.sessions, channels, Budget(settings.redis_url))
+        sender = Sender(store.sessions, channels, budget_of(settings, SYSTEM_CLOCK))
         # The webhooks that store the messages run in other processes and cannot wake this
         # intake: it looks often instead (one indexed query when the inbox is empty).
         conversations = await build_conversations(settings, store)

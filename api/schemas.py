@@ -20,6 +20,7 @@ class HandoffOut(BaseModel):
     casa_id: int | None
     reason: str
     status: str
+    urgent: bool
     claimed_by_staff_id: int | None
     outcome: str | None
     opened_at: datetime

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         default_factory=lambda: SecretStr(secrets.token_urlsafe(32)), min_length=32
     )
 
+    # /docs, /redoc and /openapi.json for anyone (the demo) or only for logged-in staff.
+    public_docs: bool = True
+
     telegram_token: str | None = None
     telegram_secret_token: str | None = None
     telegram_api_url: AnyHttpUrl = AnyHttpUrl("https://api.telegram.org")
@@ -47,6 +50,10 @@ class Settings(BaseSettings):
     twilio_sms_from: str | None = None
     twilio_whatsapp_from: str | None = None
     twilio_api_url: AnyHttpUrl = AnyHttpUrl("https://api.twilio.com")
+    # A Messaging Service (a pool of numbers, an alphanumeric sender) sends SMS instead of
+    # TWILIO_SMS_FROM; with a pool or a short code the rate can go past 1 a second.
+    twilio_messaging_service_sid: str | None = None
+    sms_per_second: int = Field(default=1, ge=1, le=1000)  # the SMS sender's rate
 
     # Hamlet (HumHub): its base URL and an API Bearer token; without both, no bridge runs.
     hamlet_url: AnyHttpUrl | None = None

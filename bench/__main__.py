@@ -12,6 +12,7 @@ BENCHES = {
     "load": "bench.load",
     "faults": "bench.faults",
     "broadcast": "bench.broadcast",
+    "logins": "bench.logins",
 }
 DEFAULT = ("nlu",)
 

@@ -22,9 +22,7 @@ COMMANDS: dict[str, frozenset[str]] = {
             "menu",
             "menù",
             "inizio",
-            "indietro",
             "torna al menu",
-            "back",
             "main menu",
             "قائمة",
             "القائمة",
@@ -114,6 +112,29 @@ COMMANDS: dict[str, frozenset[str]] = {
 }
 
 
+# "indietro" inside a form goes back one question, keeping the answers; elsewhere, the menu.
+BACK = "back"
+COMMANDS[BACK] = frozenset(
+    {
+        "indietro",
+        "torna indietro",
+        "back",
+        "go back",
+        "رجوع",
+        "ارجع",
+        "الرجوع",
+        "înapoi",
+        "inapoi",
+        "mbrapa",
+        "prapa",
+        "kthehu",
+        "назад",
+        "повернутися",
+        "返回",
+        "上一步",
+    }
+)
+
 WITHDRAW = "withdraw"
 COMMANDS[WITHDRAW] = frozenset(
     {
@@ -129,57 +150,6 @@ COMMANDS[WITHDRAW] = frozenset(
         "取消",
     }
 )
-
-# Words of immediate danger to health or safety, in every language: answered with 112 first.
-EMERGENCY_WORDS = (
-    "emergenza",
-    "ambulanza",
-    "infarto",
-    "non respira",
-    "incendio",
-    "fuoco",
-    "sono caduto",
-    "sono caduta",
-    "sto morendo",
-    "mi vuole picchiare",
-    "violenza",
-    "sanguina",
-    "svenuto",
-    "svenuta",
-    "mi voglio uccidere",
-    "suicid",
-    "emergency",
-    "ambulance",
-    "heart attack",
-    "not breathing",
-    "fire",
-    "bleeding",
-    "fainted",
-    "i fell",
-    "kill myself",
-    "طوارئ",
-    "إسعاف",
-    "اسعاف",
-    "حريق",
-    "نزيف",
-    "urgență",
-    "ambulanța",
-    "incendiu",
-    "urgjencë",
-    "urgjence",
-    "ambulanc",
-    "zjarr",
-    "швидк",
-    "пожеж",
-    "не дихає",
-    "кровотеч",
-    "急救",
-    "救护车",
-    "着火",
-    "火灾",
-    "救命",
-)
-
 
 # Asking to be forgotten, and asking what is stored: matched inside longer messages too.
 FORGET_PHRASES = (
@@ -226,12 +196,6 @@ def privacy_request_of(text: str) -> str | None:
     if any(phrase in cleaned for phrase in MY_DATA_PHRASES):
         return "my data"
     return None
-
-
-def is_emergency(text: str) -> bool:
-    """True when the message speaks of an immediate danger."""
-    cleaned = normalize(text)
-    return any(word in cleaned for word in EMERGENCY_WORDS)
 
 
 def normalize(text: str) -> str:

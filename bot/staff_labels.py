@@ -10,6 +10,9 @@ LABELS: dict[str, dict[str, str]] = {
     "reason": {
         "asked": "Ha chiesto una persona",
         "emergency": "Emergenza",
+        "self_harm": "Vuole farsi del male",
+        "scam": "Forse una truffa",
+        "company": "Si sente solo, vuole compagnia",
         "misunderstood": "Il bot non ha capito",
         "media": "Vocale o foto",
     },

@@ -16,6 +16,9 @@ class ConversationState:
     slots: dict[str, Any] = field(default_factory=dict)
     # Keys of the numbered options last shown: digit N picks offered[N - 1].
     offered: list[str] = field(default_factory=list)
+    # What those options said, and for slot lists their times (ISO): words pick them too.
+    labels: list[str] = field(default_factory=list)
+    times: list[str] = field(default_factory=list)
     misunderstood: int = 0
     last_turn_at: str | None = None
 

@@ -10,6 +10,7 @@ INTENTS = (
     "greet", "goodbye", "thank", "affirm", "deny", "help", "find_events", "book_spid",
     "my_bookings", "cancel_booking", "report_need", "talk_to_human", "spid_info",
     "opening_hours", "subscribe", "unsubscribe", "change_language", "out_of_scope",
+    "my_reports",
 )
 FALLBACK_INTENT = "nlu_fallback"
 # What an NLU reads of a message: a request is said in its first sentences, and the time to

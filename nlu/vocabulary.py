@@ -106,6 +106,7 @@ NEED_WORDS: dict[str, tuple[str, ...]] = {
         "blerj*", "spesen", "ushqim*", "dyqan*", "покупк*", "продукт*", "магазин*", "аптек*",
         "compra", "comprarmi", "pane", "pharmacy", "farmacie", "nt9eda", "التقضية", "يشري",
         "الخضرة", "الدوا", "تسوق", "مشتريات", "بقالة", "سوبرماركت", "صيدلية", "买菜", "购物",
+        "شراء", "الخضار", "خضار", "أشتري", "اشتري", "تشتري", "يشتري", "пакунк*", "закуп*",
         "超市", "买东西", "药店",
     ),
     "transport": (
@@ -143,3 +144,25 @@ NEED_WORDS: dict[str, tuple[str, ...]] = {
         "灯",
     ),
 }
+
+# Who a booking is for, after "per"/"for"/"для"...: the words kept as the resident wrote them.
+PERSON_PATTERNS: tuple[str, ...] = (
+    r"(?<!\w)(?:per|x)\s+(?P<who>(?:la\s+|il\s+|lo\s+)?(?:mia|mio|mi|nostra|nostro)\s+"
+    r"(?:moglie|marito|madre|mamma|padre|papa|figlio|figlia|nonno|nonna|suocera|suocero|"
+    r"sorella|fratello|zio|zia|vicina|vicino|nipote|amica|amico|compagna|compagno|cognata|"
+    r"cognato))(?!\w)",
+    r"(?<!\w)for\s+(?P<who>(?:my|our)\s+(?:wife|husband|mother|mum|mom|father|dad|son|"
+    r"daughter|grandmother|grandma|grandfather|grandpa|neighbou?r|sister|brother|aunt|uncle|"
+    r"friend|mother-in-law|father-in-law))(?!\w)",
+    r"(?<!\w)pentru\s+(?P<who>(?:sotia|sotul|mama|tata|tatal|fiul|fiica|bunica|bunicul|"
+    r"vecina|vecinul|sora|fratele)(?:\s+(?:mea|meu))?)(?!\w)",
+    r"(?<!\w)per\s+(?P<who>(?:gruan|burrin|nenen|mamane|babain|djalin|vajzen|gjyshen|gjyshin|"
+    r"fqinjin|fqinjen|motren|vellain)(?:\s+(?:time|tim))?)(?!\w)",
+    r"(?<!\w)для\s+(?P<who>(?:моеи|моєї|мого|моеї)\s+(?:дружини|мами|матері|матери|доньки|"
+    r"дочки|бабусі|бабуси|сестри|сусідки|сусидки)|(?:мого)\s+(?:чоловіка|чоловика|батька|тата|"
+    r"сина|дідуся|дидуся|брата|сусіда|сусида))(?!\w)",
+    r"(?<!\w)ل(?P<who>(?:زوجتي|زوجي|أمي|امي|والدتي|أبي|ابي|والدي|ابني|إبني|بنتي|ابنتي|جدتي|"
+    r"جدي|جارتي|جاري|أختي|اختي|أخي|اخي))(?!\w)",
+    r"(?:给|为|替|帮)(?P<who>我?(?:妻子|老婆|丈夫|老公|妈妈|母亲|爸爸|父亲|儿子|女儿|奶奶|"
+    r"爷爷|外婆|外公|邻居|姐姐|妹妹|哥哥|弟弟))",
+)

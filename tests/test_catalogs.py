@@ -12,6 +12,8 @@ from babel.messages.pofile import read_po
 
 from api.settings import SUPPORTED_LANGUAGES
 
+# One worker runs the whole module, so the messages are extracted once.
+pytestmark = pytest.mark.xdist_group("catalogs")
 LOCALES = Path(__file__).resolve().parents[1] / "locales"
 PLACEHOLDER = re.compile(r"\{\w+\}")
 

@@ -79,14 +79,16 @@ def preview(broadcast_id: int, as_json: JsonFlag = False) -> None:
                 broadcast=broadcast,
                 now=datetime.now(UTC),
                 segment_cost=settings.sms_segment_cost,
+                sms_per_second=settings.sms_per_second,
             )
 
     shown = run(with_store(settings, work))
-    typer.echo(
-        json.dumps(shown, ensure_ascii=False)
-        if as_json
-        else json.dumps(shown, ensure_ascii=False, indent=2)
-    )
+    if as_json:
+        typer.echo(json.dumps(shown, ensure_ascii=False))
+        return
+    typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+    minutes = shown["estimated_minutes"]
+    typer.echo("less than a minute to send" if minutes <= 1 else f"about {minutes} minutes to send")
 
 
 @app.command()

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from actions.errors import InvalidTransition
 from api.console import (
+    accounts,
     auditlog,
     auth,
     broadcasts,
@@ -45,6 +46,7 @@ ROUTERS = (
     overview,
     residents,
     auditlog,
+    accounts,
 )
 
 

@@ -7,12 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import select
 
 from actions import audit, staff
 from actions.models import StaffUser
-from api.console.web import SESSION_STAFF, page, redirect, safe_back
+from api.console.web import SESSION_STAFF, SESSION_VERSION, page, redirect, safe_back
 from api.csrf import rotate_csrf_token, verify_csrf
 from api.deps import Now, Session
+from api.login_limits import LoginLimits, in_words
 
 router = APIRouter(prefix="/console", dependencies=[Depends(verify_csrf)])
 logger = logging.getLogger(__name__)
@@ -40,37 +42,90 @@ async def login(
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form()] = HOME,
 ) -> HTMLResponse | RedirectResponse:
-    """Check the password; on success start a fresh session."""
+    """Check the password (unless too many were wrong lately); on success a fresh session."""
+    limits: LoginLimits = request.app.state.login_limits
+    client = request.client.host if request.client else "unknown"
+    back = safe_back(next, HOME)
+    wait = await limits.wait(email, client)
+    if wait:
+        known = await _known(session, email)
+        detail = {"client": client, "wait_seconds": wait}
+        audit.record(
+            session,
+            staff_id=known,
+            action="staff.login_blocked",
+            target=_target_of(known),
+            now=now,
+            detail=detail,
+        )
+        logger.warning("console login refused: too many wrong passwords")
+        answer = page(
+            request,
+            "login.html",
+            None,
+            status_code=429,
+            next=back,
+            email=email,
+            error=f"Troppi tentativi sbagliati. Riprovi tra {in_words(wait)}.",
+        )
+        answer.headers["Retry-After"] = str(wait)
+        return answer
     user = await staff.authenticate(session, email=email, password=password)
     if user is None:
+        await limits.failed(email, client)
+        known = await _known(session, email)
+        audit.record(
+            session,
+            staff_id=known,
+            action="staff.login_failed",
+            target=_target_of(known),
+            now=now,
+            detail={"client": client},
+        )
         logger.warning("console login refused")
         return page(
             request,
             "login.html",
             None,
             status_code=401,
-            next=safe_back(next, HOME),
+            next=back,
             email=email,
             error="E-mail o password non corretti.",
         )
     # A new session at login: nothing set before it (a planted cookie) carries over.
     request.session.clear()
     request.session[SESSION_STAFF] = user.id
+    request.session[SESSION_VERSION] = user.session_version
     rotate_csrf_token(request)
     audit.record(session, staff_id=user.id, action="staff.login", target=_target(user), now=now)
-    return redirect(safe_back(next, HOME))
+    return redirect(back)
 
 
 @router.post("/logout")
 async def logout(request: Request, session: Session, now: Now) -> RedirectResponse:
-    """End the session."""
+    """End the session: the cookie is cleared, and a copy of it no longer opens the console."""
     staff_id = request.session.get(SESSION_STAFF)
     user = await session.get(StaffUser, staff_id) if isinstance(staff_id, int) else None
-    if user is not None:
+    if user is not None and request.session.get(SESSION_VERSION) == user.session_version:
+        # The cookie is signed, not stored: only a new version makes a copy of it worthless
+        # (this ends the person's sessions in other browsers too).
+        staff.end_sessions(user)
         target = _target(user)
         audit.record(session, staff_id=user.id, action="staff.logout", target=target, now=now)
     request.session.clear()
     return redirect("/console/login")
+
+
+async def _known(session: Session, email: str) -> int | None:
+    """The id of the account an attempt named, if it exists (for the audit log only)."""
+    found = await session.scalar(
+        select(StaffUser.id).where(StaffUser.email == email.strip().lower())
+    )
+    return found
+
+
+def _target_of(staff_id: int | None) -> str:
+    return f"staff:{staff_id}" if staff_id is not None else "staff:unknown"
 
 
 def _target(user: StaffUser) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from actions import audit, broadcasts, places
 from actions.errors import NotFound
 from actions.models import Broadcast, StaffUser
+from actions.outbox_claims import UNKNOWN_OUTCOME
 from api.console import broadcast_form, charts
 from api.console.broadcast_form import LANGUAGE_NAMES, FormInvalid
 from api.console.web import (
@@ -31,7 +32,9 @@ from api.console.web import (
 from api.csrf import verify_csrf
 from api.deps import Id, Now, Session
 from api.routes.broadcasts import ROLES
+from api.scope import announcing_to, ensure_broadcast_visible
 from bot.runtime.broadcast_preview import preview as preview_of
+from bot.runtime.sender import UNKNOWN_AFTER_TIMEOUT
 
 router = APIRouter(prefix="/console/broadcasts", dependencies=[Depends(verify_csrf)])
 LIST = "/console/broadcasts"
@@ -44,11 +47,13 @@ STATES = {
     "cancelled": "Annullato",
 }
 OPEN_STATES = ("draft", "scheduled", "sending")
-# The outbox's reasons (bot/outbox.py, the channels' errors) in the words staff read.
+# The outbox's reasons (bot/runtime/sender.py, the channels' errors) in the words staff read.
 REASONS = {
     "recipient opted out": "ha chiesto di non ricevere messaggi (STOP)",
     "recipient unreachable": "non raggiungibile",
     "broadcast cancelled": "annuncio annullato",
+    UNKNOWN_OUTCOME: "esito sconosciuto: l'invio si è interrotto, non viene rimandato",
+    UNKNOWN_AFTER_TIMEOUT: "esito sconosciuto: il servizio non ha risposto, non viene rimandato",
     "free-form WhatsApp message outside the 24-hour window": (
         "fuori dalla finestra di 24 ore di WhatsApp, senza modello"
     ),
@@ -76,7 +81,8 @@ Manager = Annotated[StaffUser, Depends(broadcast_staff)]
 @router.get("")
 async def listing(request: Request, user: Manager, session: Session) -> HTMLResponse:
     """The latest announcements with where each stands."""
-    found = await broadcasts.latest_with_statistics(session, limit=SHOWN)
+    mine = await announcing_to(session, user)
+    found = await broadcasts.latest_with_statistics(session, limit=SHOWN, quartiere=mine)
     return page(
         request, "broadcasts.html", user, broadcasts=found, states=STATES, languages=LANGUAGE_NAMES
     )
@@ -97,8 +103,11 @@ async def compose(
     clock = clock_of(request)
     try:
         composed = broadcast_form.read(
-            values, quartieri=await places.quartieri(session), clock=clock, now=now
+            values, quartieri=await _quartieri(session, user), clock=clock, now=now
         )
+        mine = await announcing_to(session, user)
+        if mine is not None and composed.quartiere != mine:
+            raise FormInvalid(f"Può mandare annunci solo al quartiere {mine}: lo scelga.")
     except FormInvalid as exc:
         return await _form(request, user, session, values, error=str(exc))
     draft = await broadcasts.create_broadcast(
@@ -130,7 +139,7 @@ async def preview(
     time: str = "",
 ) -> HTMLResponse | RedirectResponse:
     """Who it reaches on each channel, SMS encoding and cost, WhatsApp; then confirm."""
-    draft = await _broadcast(session, broadcast_id)
+    draft = await _broadcast(session, broadcast_id, user)
     if draft.state != "draft":
         return redirect(f"{LIST}/{broadcast_id}")
     clock = clock_of(request)
@@ -138,8 +147,13 @@ async def preview(
         at = clock.parse(day, time) if day and time else None
     except ValueError:
         at = None
+    settings = settings_of(request)
     shown = await preview_of(
-        session, broadcast=draft, now=now, segment_cost=settings_of(request).sms_segment_cost
+        session,
+        broadcast=draft,
+        now=now,
+        segment_cost=settings.sms_segment_cost,
+        sms_per_second=settings.sms_per_second,
     )
     return page(
         request,
@@ -160,7 +174,7 @@ async def send(
     broadcast_id: Id, request: Request, user: Manager, session: Session, now: Now
 ) -> RedirectResponse:
     """Fan out now: one delivery per resident and channel, sent by the outbox."""
-    await _broadcast(session, broadcast_id)
+    await _broadcast(session, broadcast_id, user)
     with failing_back(f"{LIST}/{broadcast_id}"):
         queued = await broadcasts.fan_out(session, broadcast_id=broadcast_id, now=now)
     _record(session, user, "broadcast.send", broadcast_id, now, deliveries=queued)
@@ -179,7 +193,7 @@ async def schedule(
     time: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
     """Confirm a draft for later: it goes out by itself at that time."""
-    await _broadcast(session, broadcast_id)
+    await _broadcast(session, broadcast_id, user)
     clock = clock_of(request)
     back = f"{LIST}/{broadcast_id}/preview?" + urlencode({"day": day, "time": time})
     try:
@@ -199,7 +213,7 @@ async def cancel(
     broadcast_id: Id, request: Request, user: Manager, session: Session, now: Now
 ) -> RedirectResponse:
     """Stop it: what is not sent yet is skipped (a draft or scheduled one never goes out)."""
-    await _broadcast(session, broadcast_id)
+    await _broadcast(session, broadcast_id, user)
     with failing_back(f"{LIST}/{broadcast_id}"):
         stopped = await broadcasts.cancel_broadcast(session, broadcast_id=broadcast_id)
     _record(session, user, "broadcast.cancel", broadcast_id, now, stopped=stopped)
@@ -212,7 +226,7 @@ async def detail(
     broadcast_id: Id, request: Request, user: Manager, session: Session
 ) -> HTMLResponse:
     """What was sent to whom, and how it went on each channel."""
-    broadcast = await _broadcast(session, broadcast_id)
+    broadcast = await _broadcast(session, broadcast_id, user)
     author_id = broadcast.created_by_staff_id
     author = await session.get(StaffUser, author_id) if author_id else None
     return page(
@@ -230,7 +244,7 @@ async def progress(
     broadcast_id: Id, request: Request, user: Manager, session: Session
 ) -> HTMLResponse:
     """The statistics again (the detail page polls this while the announcement goes out)."""
-    broadcast = await _broadcast(session, broadcast_id)
+    broadcast = await _broadcast(session, broadcast_id, user)
     return partial(request, "_broadcast_progress.html", **await _progress(session, broadcast))
 
 
@@ -277,7 +291,7 @@ async def _form(
         status_code=400 if error else 200,
         values=values,
         error=error,
-        quartieri=await places.quartieri(session),
+        quartieri=await _quartieri(session, user),
         languages=LANGUAGE_NAMES,
         channels=broadcasts.BROADCAST_CHANNELS,
         text_max=broadcast_form.TEXT_MAX,
@@ -285,11 +299,19 @@ async def _form(
     )
 
 
-async def _broadcast(session: AsyncSession, broadcast_id: int) -> Broadcast:
+async def _broadcast(session: AsyncSession, broadcast_id: int, user: StaffUser) -> Broadcast:
     try:
-        return await broadcasts.broadcast_by_id(session, broadcast_id=broadcast_id)
+        found = await broadcasts.broadcast_by_id(session, broadcast_id=broadcast_id)
     except NotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no broadcast {broadcast_id}") from None
+    await ensure_broadcast_visible(session, found, user)
+    return found
+
+
+async def _quartieri(session: AsyncSession, user: StaffUser) -> list[str]:
+    """The neighbourhoods the user may announce to, as the form offers them."""
+    mine = await announcing_to(session, user)
+    return [mine] if mine is not None else list(await places.quartieri(session))
 
 
 def _record(

@@ -17,11 +17,13 @@ from actions.models import Casa, Handoff, MessageLog, Resident, StaffUser
 from api.console import live
 from api.console.web import (
     SESSION_STAFF,
+    SESSION_VERSION,
     Clock,
     ConsoleStaff,
     clock_of,
     fragment,
     page,
+    session_holds,
     staff_name,
 )
 from api.csrf import verify_csrf
@@ -56,6 +58,7 @@ async def inbox(request: Request, user: ConsoleStaff, session: Session, now: Now
 async def inbox_stream(request: Request) -> Response:
     """The inbox's rows again whenever they change (server-sent events)."""
     staff_id = request.session.get(SESSION_STAFF)
+    version = request.session.get(SESSION_VERSION)
     if not isinstance(staff_id, int):
         return PlainTextResponse("log in first", status_code=401)
     store, clock = request.app.state.store, clock_of(request)
@@ -63,7 +66,7 @@ async def inbox_stream(request: Request) -> Response:
     async def render() -> str | None:
         async with store.sessions() as session:
             user = await session.get(StaffUser, staff_id)
-            if user is None or not user.active:
+            if not session_holds(user, version):
                 return None
             return await render_inbox(
                 session, user, clock, request.app.state.clock.now().astimezone(clock.zone)
@@ -76,7 +79,7 @@ async def render_inbox(session: AsyncSession, user: StaffUser, clock: Clock, now
     """The inbox's body, as the page shows it and the live stream sends it."""
     open_query = handoffs_visible(select(Handoff).where(Handoff.status.in_(OPEN_STATES)), user)
     waiting = list((await session.scalars(open_query)).all())
-    waiting.sort(key=lambda h: (h.reason != "emergency", h.status != "waiting", h.opened_at))
+    waiting.sort(key=lambda h: (not h.urgent, h.status != "waiting", h.opened_at))
     closed_query = handoffs_visible(
         select(Handoff)
         .where(Handoff.status == "closed")

@@ -21,6 +21,7 @@ from api.console import live, transcript
 from api.console.web import (
     SECURITY_HEADERS,
     SESSION_STAFF,
+    SESSION_VERSION,
     ActionFailed,
     Clock,
     ConsoleStaff,
@@ -30,6 +31,7 @@ from api.console.web import (
     fragment,
     page,
     redirect,
+    session_holds,
     staff_name,
 )
 from api.csrf import csrf_token, verify_csrf
@@ -79,6 +81,7 @@ async def conversation(
 async def conversation_stream(handoff_id: Id, request: Request) -> Response:
     """The transcript and status again whenever they change (server-sent events)."""
     staff_id = request.session.get(SESSION_STAFF)
+    version = request.session.get(SESSION_VERSION)
     if not isinstance(staff_id, int):
         return PlainTextResponse("log in first", status_code=401)
     store, clock, token = request.app.state.store, clock_of(request), csrf_token(request)
@@ -87,7 +90,7 @@ async def conversation_stream(handoff_id: Id, request: Request) -> Response:
         async with store.sessions() as session:
             user = await session.get(StaffUser, staff_id)
             handoff = await session.get(Handoff, handoff_id)
-            if user is None or not user.active or handoff is None:
+            if not session_holds(user, version) or handoff is None:
                 return None
             if not may_see_handoff(user, handoff):
                 return None

@@ -114,6 +114,8 @@ async def erase(
         request,
         f"Residente n. {resident_id} cancellato: {erased.messages} messaggi, "
         f"{erased.needs} segnalazioni, {erased.bookings} prenotazioni, "
-        f"{erased.handoffs} conversazioni.",
+        f"{erased.handoffs} conversazioni. "
+        f"{erased.delivered} messaggi già consegnati (al telefono della persona o a un gruppo "
+        "Telegram dei custodi) restano là: da qui non si possono togliere.",
     )
     return redirect(LIST)

@@ -23,6 +23,7 @@ from bot.staff_labels import label, resident_name, staff_name
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 SESSION_STAFF = "staff_id"
+SESSION_VERSION = "staff_version"  # the account's session_version when this session began
 # Only the console's own scripts, styles and connections; no framing (clickjacking).
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -104,10 +105,16 @@ async def console_staff(request: Request, session: Session) -> StaffUser:
     """The staff member logged in to the console."""
     staff_id = request.session.get(SESSION_STAFF)
     user = await session.get(StaffUser, staff_id) if isinstance(staff_id, int) else None
-    if user is None or not user.active:
+    if user is None or not session_holds(user, request.session.get(SESSION_VERSION)):
         request.session.pop(SESSION_STAFF, None)
         raise LoginRequired()
     return user
+
+
+def session_holds(user: StaffUser | None, version: object) -> bool:
+    """True while a session that began at `version` may act as `user`: a logout, a disabled
+    account or a new password ended it (a copy of the cookie too), as the version moved on."""
+    return user is not None and user.active and version == user.session_version
 
 
 ConsoleStaff = Annotated[StaffUser, Depends(console_staff)]

@@ -121,8 +121,16 @@ class Channel(Protocol):
         """The call as an event; raises Malformed when the body cannot be read."""
         ...
 
-    def render(self, payload: Mapping[str, Any], *, rtl: bool, in_window: bool) -> Rendered:
-        """An outbox payload ({"text", "options"}) in this channel's shape."""
+    def render(
+        self,
+        payload: Mapping[str, Any],
+        *,
+        rtl: bool,
+        in_window: bool,
+        language: str | None = None,
+    ) -> Rendered:
+        """An outbox payload ({"text", "options"}) in this channel's shape, for a reader of
+        `language` (SMS writes some letters plainly, see bot/channels/gsm.py)."""
         ...
 
     async def send(self, address: str, rendered: Rendered) -> Sent:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import httpx
+
 
 class SendError(Exception):
     """A message could not be handed to the provider; `code` is the provider's own code."""
@@ -35,6 +37,11 @@ class ConnectionFailed(SendError):
     """The provider could not be reached or failed on its side (5xx): try again later."""
 
 
+class OutcomeUnknown(SendError):
+    """The request may have reached the provider (no answer in time, or the connection broke
+    after it was written): the message may be on its way, so it is never sent again."""
+
+
 class Misconfigured(SendError):
     """Our side is wrong (token, sender number): retried slowly while an operator fixes it."""
 
@@ -45,3 +52,23 @@ class Rejected(SendError):
 
 class OutsideWindow(Rejected):
     """WhatsApp: free-form text more than 24 hours after the resident's last message."""
+
+
+# Transport failures that prove the request never reached the provider: no connection was
+# made (refused, DNS, TLS), or none was free in our pool. Only these are sent again; any other
+# (a read timeout, a connection closed mid-answer) may come after the provider took the message.
+NOTHING_SENT: tuple[type[httpx.HTTPError], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+)
+
+
+def transport_failure(exc: httpx.HTTPError, provider: str) -> SendError:
+    """The typed failure for an HTTP transport error: ConnectionFailed when nothing can have
+    arrived (retried), else OutcomeUnknown (never retried)."""
+    name = type(exc).__name__
+    if isinstance(exc, NOTHING_SENT):
+        return ConnectionFailed(f"{provider} unreachable: {name}")
+    return OutcomeUnknown(f"{provider} did not answer in time ({name}): it may have arrived")

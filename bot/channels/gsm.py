@@ -40,6 +40,17 @@ LOOKALIKES = str.maketrans(
 )
 
 
+# Per language, the letters outside GSM-7 that a reader understands without their mark, so a
+# whole message stays GSM-7 (160 characters a segment, not 70): Romanian writes ș ț ă â î
+# as s t a a i on every phone keyboard without them; Albanian ë ç as e c. Italian needs
+# only LOOKALIKES (its accented small letters are GSM-7). Arabic, Ukrainian and Chinese have
+# no plain equivalent and stay UCS-2; English has nothing to swap.
+PLAIN_LETTERS: dict[str, dict[int, str]] = {
+    "ro": str.maketrans("ăâîșşțţĂÂÎȘŞȚŢ", "aaissttAAISSTT"),
+    "sq": str.maketrans("ëçËÇ", "ecEC"),
+}
+
+
 @dataclass(frozen=True)
 class SmsText:
     """The text to send, its encoding and how many segments it bills."""
@@ -54,9 +65,10 @@ def is_gsm7(text: str) -> bool:
     return all(ch in BASIC or ch in EXTENDED for ch in text)
 
 
-def sms_text(text: str) -> SmsText:
-    """GSM-7 when the lookalike swaps are enough, else the original text in UCS-2."""
-    swapped = text.translate(LOOKALIKES)
+def sms_text(text: str, language: str | None = None) -> SmsText:
+    """GSM-7 when the language's plain letters and the lookalikes are enough, else UCS-2."""
+    plain = PLAIN_LETTERS.get(language or "")
+    swapped = (text.translate(plain) if plain else text).translate(LOOKALIKES)
     if is_gsm7(swapped):
         septets = sum(2 if ch in EXTENDED else 1 for ch in swapped)
         segments = 1 if septets <= 160 else math.ceil(septets / 153)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import warnings
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import (
     BadRequest,
@@ -20,6 +22,7 @@ from telegram.error import (
     InvalidToken,
     RetryAfter,
     TelegramError,
+    TimedOut,
 )
 from telegram.request import HTTPXRequest
 
@@ -27,14 +30,17 @@ from bot.channels.base import Malformed, Parsed, Rendered, Sent, WebhookRequest,
 from bot.channels.errors import (
     ConnectionFailed,
     Misconfigured,
+    OutcomeUnknown,
     RecipientUnreachable,
     Rejected,
     SendError,
     Throttled,
+    transport_failure,
 )
 from bot.channels.redaction import hide_in_logs, redact
 from bot.channels.telegram_updates import parse_update
 
+log = logging.getLogger(__name__)
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 # The updates Portineria reads; the rest are never sent to it.
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
@@ -63,12 +69,22 @@ class TelegramChannel:
     name = "telegram"
     free_form_window: timedelta | None = None
 
-    def __init__(self, *, token: str, api_url: str, secret_token: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        token: str,
+        api_url: str,
+        secret_token: str | None = None,
+        read_timeout: float = 5.0,
+    ) -> None:
         self.secret = secret_token or derived_secret(token)
         hide_in_logs(token, self.secret)
         base = api_url.rstrip("/")
         # Long polling holds a request open for its whole timeout: a connection of its own.
-        self._requests = (HTTPXRequest(connection_pool_size=32), HTTPXRequest(read_timeout=40))
+        self._requests = (
+            HTTPXRequest(connection_pool_size=32, read_timeout=read_timeout),
+            HTTPXRequest(read_timeout=40),
+        )
         self.bot = Bot(
             token,
             base_url=f"{base}/bot",
@@ -98,7 +114,14 @@ class TelegramChannel:
         except (KeyError, TypeError, ValueError, AttributeError, OSError, OverflowError) as exc:
             raise Malformed(f"not a Telegram update: {type(exc).__name__}") from None
 
-    def render(self, payload: Mapping[str, Any], *, rtl: bool, in_window: bool) -> Rendered:
+    def render(
+        self,
+        payload: Mapping[str, Any],
+        *,
+        rtl: bool,
+        in_window: bool,
+        language: str | None = None,
+    ) -> Rendered:
         """The text, with one button per option labelled with its number."""
         reply = reply_of(payload)
         buttons = tuple(f"{n}. {label}" for n, label in enumerate(reply.options, start=1))
@@ -127,15 +150,19 @@ class TelegramChannel:
             message = await self.bot.send_message(
                 chat_id=int(address), text=rendered.text, reply_markup=markup
             )
-            if rendered.attachment is not None:
-                # e.g. the events' .ics: one tap adds them to the phone's calendar
+        except TelegramError as exc:
+            raise send_error(exc) from None
+        if rendered.attachment is not None:
+            # e.g. the events' .ics: one tap adds them to the phone's calendar. The text is
+            # sent: a failed file must not make the row fail and send the text again.
+            try:
                 await self.bot.send_document(
                     chat_id=int(address),
                     document=rendered.attachment.data,
                     filename=rendered.attachment.filename,
                 )
-        except TelegramError as exc:
-            raise send_error(exc) from None
+            except TelegramError as exc:
+                log.warning("telegram: the attachment was not sent (%s)", type(exc).__name__)
         return Sent(str(message.message_id))
 
     async def answer(self, answer: Mapping[str, Any]) -> None:
@@ -165,4 +192,10 @@ def send_error(exc: TelegramError) -> SendError:
             if error_type is Rejected and any(gone in reason.lower() for gone in GONE):
                 return RecipientUnreachable(reason, code=code)
             return error_type(reason, code=code)
-    return ConnectionFailed(reason)  # timeouts, 5xx, unreadable answers
+    # python-telegram-bot raises TimedOut / NetworkError from the httpx error: what that was
+    # tells whether the request can have reached Telegram.
+    if isinstance(exc.__cause__, httpx.HTTPError):
+        return transport_failure(exc.__cause__, "Telegram")
+    if isinstance(exc, TimedOut):
+        return OutcomeUnknown(reason)
+    return ConnectionFailed(reason)  # 5xx, unreadable answers

@@ -22,7 +22,7 @@ from bot.channels.base import (
     WebhookRequest,
     reply_of,
 )
-from bot.channels.errors import ConnectionFailed, OutsideWindow, Rejected
+from bot.channels.errors import OutsideWindow, Rejected, transport_failure
 from bot.channels.gsm import sms_text
 from bot.channels.text import numbered
 from bot.channels.twilio_codes import send_error
@@ -64,6 +64,7 @@ class TwilioChannel:
         auth_token: str,
         sender: str,
         status_callback: str | None,
+        messaging_service_sid: str | None = None,
     ) -> None:
         self.name = scheme
         self.free_form_window = WHATSAPP_WINDOW if scheme == "whatsapp" else None
@@ -71,6 +72,7 @@ class TwilioChannel:
         self.validator = RequestValidator(auth_token)
         self.sender = sender.removeprefix("whatsapp:")
         self.status_callback = status_callback
+        self.messaging_service_sid = messaging_service_sid
 
     def verify(self, request: WebhookRequest) -> bool:
         """X-Twilio-Signature over the public URL and the form fields (constant-time compare)."""
@@ -87,10 +89,17 @@ class TwilioChannel:
         """An incoming SMS or WhatsApp message, or a status callback."""
         return Parsed(parse_form(read_form(request.body)))
 
-    def render(self, payload: Mapping[str, Any], *, rtl: bool, in_window: bool) -> Rendered:
+    def render(
+        self,
+        payload: Mapping[str, Any],
+        *,
+        rtl: bool,
+        in_window: bool,
+        language: str | None = None,
+    ) -> Rendered:
         """Numbered options; SMS in GSM-7 with its segment count; WhatsApp templates off-window."""
         if self.name == "sms":
-            sms = sms_text(numbered(reply_of(payload), rtl=rtl))
+            sms = sms_text(numbered(reply_of(payload), rtl=rtl), language)
             return Rendered(sms.text, segments=sms.segments, encoding=sms.encoding)
         if in_window:
             return Rendered(numbered(reply_of(payload), rtl=rtl))
@@ -105,7 +114,11 @@ class TwilioChannel:
         if not E164.match(address):
             raise Rejected(f"not a phone number: {address!r}")
         prefix = "whatsapp:" if self.name == "whatsapp" else ""
-        fields: dict[str, Any] = {"to": prefix + address, "from_": prefix + self.sender}
+        fields: dict[str, Any] = {"to": prefix + address}
+        if self.messaging_service_sid:  # Twilio picks the number of its pool
+            fields["messaging_service_sid"] = self.messaging_service_sid
+        else:
+            fields["from_"] = prefix + self.sender
         if self.status_callback:
             fields["status_callback"] = self.status_callback
         if rendered.template is not None:
@@ -118,7 +131,7 @@ class TwilioChannel:
         except TwilioRestException as exc:
             raise send_error(exc.status, exc.code, str(exc.msg)) from None
         except httpx.HTTPError as exc:
-            raise ConnectionFailed(f"Twilio unreachable: {type(exc).__name__}") from None
+            raise transport_failure(exc, "Twilio") from None
         return Sent(str(message.sid), segments=rendered.segments)
 
     async def close(self) -> None:
@@ -128,6 +141,8 @@ class TwilioChannel:
             await http.close()
 
 
-def twilio_client(account_sid: str, auth_token: str, api_url: str) -> Client:
+def twilio_client(
+    account_sid: str, auth_token: str, api_url: str, *, timeout: float = 10.0
+) -> Client:
     """A twilio Client whose requests go to `api_url` over httpx."""
-    return Client(account_sid, auth_token, http_client=HttpxTwilioClient(api_url))
+    return Client(account_sid, auth_token, http_client=HttpxTwilioClient(api_url, timeout=timeout))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from actions.models import Handoff
+from bot.care import Concern
 from bot.context import TurnContext
 from bot.messages import Inbound, Reply
 from bot.state import ConversationState
@@ -23,6 +25,11 @@ class Turn:
     number: int | None = None  # the number written, even when it picked nothing
     parse: Parse | None = None
     held: bool = False  # a person holds the conversation
+    # the options the words fitted equally well ("Ospizio o Orologio?"): positions in offered
+    ambiguous: tuple[int, ...] = ()
+    first: bool = False  # the first message of a new resident: the engine adds a welcome
+    concern: Concern | None = None  # danger, a scam, loneliness: found before the NLU
+    waiting: Handoff | None = None  # the resident's handoff, when they ask about the wait
 
     @property
     def intent(self) -> str | None:

@@ -13,14 +13,27 @@ from bot.flows.menu import main_menu, offer
 from bot.i18n import format_day
 from bot.keywords import MORE
 from bot.messages import Reply
+from nlu.normalize import align_fold
+from nlu.vocabulary import pattern
 
 NAME = "events"
 PAGE = 3
+# The hour the NLU gives "mattina", "pomeriggio", "sera" -> the hours of that part of the day
+PARTS = {9: (0, 13), 15: (13, 18), 19: (18, 24)}
+# On SMS a page fits two segments: two events in GSM-7, one in UCS-2 (70 characters a part).
+SMS_PAGE = {"ar": 1, "uk": 1, "zh": 1}
+
+
+def page_size(ctx: TurnContext) -> int:
+    """Events a page shows on the resident's channel, in their language."""
+    return SMS_PAGE.get(ctx.language, 2) if ctx.channel == "sms" else PAGE
+
+
 # Words residents use for the kinds of event the Case di Quartiere hold, in every language.
 TOPIC_WORDS = {
     "digital": (
         "computer",
-        "digital",
+        "digital*",
         "internet",
         "telefonino",
         "smartphone",
@@ -36,14 +49,14 @@ TOPIC_WORDS = {
         "italiano per stranieri",
         "corso di italiano",
         "lingua italiana",
-        "italian",
+        "italian*",
         "الإيطالية",
         "italiană",
         "italisht",
-        "італійськ",
+        "італійськ*",
         "意大利语",
     ),
-    "walk": ("camminata", "passeggiata", "walk", "مشي", "plimbare", "ecje", "прогулянк", "散步"),
+    "walk": ("camminata", "passeggiata", "walk*", "مشي", "plimbar*", "ecje*", "прогулянк*", "散步"),
     "food": (
         "pranzo",
         "cena",
@@ -57,8 +70,8 @@ TOPIC_WORDS = {
         "午餐",
         "吃饭",
     ),
-    "garden": ("orto", "giardin", "garden", "حديقة", "grădin", "kopsht", "город", "菜园", "花园"),
-    "games": ("tombola", "bingo", "carte", "giochi", "games", "لعب", "joc", "lojë", "ігр", "游戏"),
+    "garden": ("orto", "giardin*", "garden", "حديقة", "grădin*", "kopsht", "город", "菜园", "花园"),
+    "games": ("tombola", "bingo", "carte", "giochi", "games", "لعب", "joc", "lojë", "ігр*", "游戏"),
     "music": (
         "coro",
         "canto",
@@ -68,20 +81,23 @@ TOPIC_WORDS = {
         "sing",
         "موسيقى",
         "cor",
-        "muzic",
+        "muzic*",
         "këngë",
         "хор",
-        "музик",
+        "музик*",
         "合唱",
         "音乐",
     ),
 }
 
 
+_TOPICS = {topic: pattern(words) for topic, words in TOPIC_WORDS.items()}
+
+
 def topic_of(text: str) -> str | None:
-    """The kind of event a message asks about, if it names one."""
-    lowered = text.casefold()
-    return next((t for t, words in TOPIC_WORDS.items() if any(w in lowered for w in words)), None)
+    """The kind of event a message asks about, named as a whole word ("corso" is not "cor")."""
+    folded = align_fold(text)
+    return next((t for t, regex in _TOPICS.items() if regex.search(folded)), None)
 
 
 class EventsFlow:
@@ -98,18 +114,52 @@ class EventsFlow:
             turn.state.start(NAME)
             turn.state.slots = self._filters(turn, ctx)
         slots = turn.state.slots
-        day = datetime.fromisoformat(slots["day"]) if slots.get("day") else None
+        events = await self._find(ctx, slots)
+        if not events and not slots.get("offset") and not slots.get("past"):
+            return await self._nearest(turn, ctx)
+        return self._page(turn, ctx, events)
+
+    async def _find(self, ctx: TurnContext, slots: dict[str, object]) -> list[Event]:
+        day = datetime.fromisoformat(str(slots["day"])) if slots.get("day") else None
+        end = day + timedelta(days=int(slots.get("days", 1))) if day else None  # type: ignore[call-overload]
+        if day is not None and slots.get("part") in PARTS:
+            # "sabato pomeriggio": the part of that day only
+            low, high = PARTS[int(slots["part"])]  # type: ignore[call-overload]
+            day, end = day + timedelta(hours=low), day + timedelta(hours=high)
         events = await upcoming_events(
             ctx.session,
             now=ctx.now,
             start=day,
-            end=day + timedelta(days=int(slots.get("days", 1))) if day else None,
-            quartiere=slots.get("quartiere"),
-            topic=slots.get("topic"),
-            offset=slots.get("offset", 0),
-            limit=PAGE + 1,
+            end=end,
+            quartiere=slots.get("quartiere"),  # type: ignore[arg-type]
+            topic=slots.get("topic"),  # type: ignore[arg-type]
+            offset=int(slots.get("offset", 0)),  # type: ignore[call-overload]
+            limit=page_size(ctx) + 1,
         )
-        return self._page(turn, ctx, list(events))
+        return list(events)
+
+    async def _nearest(self, turn: Turn, ctx: TurnContext) -> list[Reply]:
+        """Nothing fits: the same Casa on other days, then other Case on that day, then any."""
+        slots = turn.state.slots
+        for dropped in (
+            ("part",),
+            ("day", "days", "part"),
+            ("quartiere",),
+            ("topic",),
+            ("day", "days", "part", "quartiere"),
+        ):
+            if not any(slots.get(key) for key in dropped):
+                continue
+            wider = {k: v for k, v in slots.items() if k not in dropped}
+            if events := await self._find(ctx, wider):
+                turn.state.slots = wider
+                replies = self._page(turn, ctx, events)
+                nearest = ctx.gettext(
+                    "Non ho trovato eventi per questa ricerca. Ecco i più vicini."
+                )
+                head = replies[0]
+                return [Reply(f"{nearest}\n\n{head.text}", head.options, head.attachment)]
+        return self._page(turn, ctx, [])
 
     def _filters(self, turn: Turn, ctx: TurnContext) -> dict[str, object]:
         """The day and neighbourhood the resident named, if any."""
@@ -121,6 +171,8 @@ class EventsFlow:
             filters["past"] = moment.date() < ctx.now.astimezone(ctx.zone).date()
             if isinstance(days := turn.entity("date_days"), int):
                 filters["days"] = days
+            elif moment.hour in PARTS and not moment.minute:
+                filters["part"] = moment.hour
         if isinstance(turn.entity("neighbourhood"), str):
             filters["quartiere"] = turn.entity("neighbourhood")
         if topic := topic_of(turn.text):
@@ -138,12 +190,13 @@ class EventsFlow:
             else:
                 intro = _("Non ho trovato eventi per questa ricerca.")
             return [main_menu(ctx, turn.state, intro)]
-        shown = events[:PAGE]
+        page = page_size(ctx)
+        shown = events[:page]
         lines = [_("Ecco cosa c'è:")] if not slots.get("offset") else []
         lines += [self._describe(event, ctx) for event in shown]
         slots["offset"] = slots.get("offset", 0) + len(shown)
         calendar = events_calendar(shown, ctx.zone)
-        if len(events) > PAGE:
+        if len(events) > page:
             offer(turn.state, ["more"])
             lines.append(_("Scriva 1 per altri eventi, 0 per il menu."))
             return [Reply("\n\n".join(lines), (_("Altri eventi"),), attachment=calendar)]

@@ -8,7 +8,9 @@ from bot.flows.base import Turn
 from bot.messages import Reply
 
 
-async def hand_to_person(turn: Turn, ctx: TurnContext, reason: str) -> Reply:
+async def hand_to_person(
+    turn: Turn, ctx: TurnContext, reason: str, *, urgent: bool = False
+) -> Reply:
     """Open a handoff to the resident's Casa and say when someone will answer."""
     _ = ctx.gettext
     already = await handoffs.open_handoff_of(ctx.session, resident_id=ctx.resident.id)
@@ -18,6 +20,7 @@ async def hand_to_person(turn: Turn, ctx: TurnContext, reason: str) -> Reply:
         quartiere=ctx.resident.quartiere,
         reason=reason,
         now=ctx.now,
+        urgent=urgent,
     )
     turn.state.finish()
     turn.state.offered = []

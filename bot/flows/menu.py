@@ -6,9 +6,10 @@ from bot.context import TurnContext
 from bot.flows.base import Turn
 from bot.flows.handoff import hand_to_person
 from bot.i18n import N_
-from bot.keywords import MENU
+from bot.keywords import BACK, MENU
 from bot.messages import Reply
 from bot.state import ConversationState
+from nlu.normalize import has_words
 
 # (key, label): the order is the numbering residents learn, so append, never reorder.
 MENU_ENTRIES: tuple[tuple[str, str], ...] = (
@@ -33,14 +34,37 @@ def main_menu(ctx: TurnContext, state: ConversationState, intro: str | None = No
     return Reply("\n".join(lines), tuple(_(label) for _key, label in MENU_ENTRIES))
 
 
+def without_full_menu(ctx: TurnContext, replies: list[Reply]) -> list[Reply]:
+    """On SMS, a reply that ends with the whole menu ends with "0 menu" instead.
+
+    The menu alone is two SMS segments, paid by the resident and the Casa: it goes when asked
+    for ("menu", "0", a greeting, a new conversation). Its numbers still work after this.
+    """
+    _ = ctx.gettext
+    labels = tuple(_(label) for _key, label in MENU_ENTRIES)
+    question = _("Come posso aiutare? Scriva il numero.")
+    short: list[Reply] = []
+    for reply in replies:
+        if reply.options != labels:
+            short.append(reply)
+            continue
+        text = "\n".join(line for line in reply.text.split("\n") if line != question)
+        if not text and short and not short[-1].options:
+            # Only the menu after an answer: the answer itself ends with the way back.
+            text = short.pop().text
+        short.append(Reply("\n".join(filter(None, [text, _("0 menu")]))))
+    return short
+
+
 def retry_prefix(ctx: TurnContext, retry: bool) -> str:
     """ "Scriva un numero della lista." on its own line, when the last answer was wrong."""
     return ctx.gettext("Scriva un numero della lista.") + "\n" if retry else ""
 
 
-def offer(state: ConversationState, keys: list[str]) -> None:
-    """Remember which key each number stands for."""
+def offer(state: ConversationState, keys: list[str], times: list[str] | None = None) -> None:
+    """Remember which key each number stands for (and, for slots, the time of each)."""
     state.offered = keys
+    state.times = times or []
 
 
 class MenuFlow:
@@ -51,6 +75,8 @@ class MenuFlow:
     def accepts(self, turn: Turn) -> bool:
         return (
             turn.command == MENU
+            # "indietro" with no answer kept to go back to: the menu is the step before
+            or (turn.command == BACK and not turn.state.slots)
             or turn.intent in ("greet", "help")
             or (not turn.text and not turn.inbound.media)
         )
@@ -59,7 +85,7 @@ class MenuFlow:
         _ = ctx.gettext
         turn.state.misunderstood = 0
         intro = None
-        if turn.intent == "greet":
+        if turn.intent == "greet" and not turn.first:  # a new resident has the welcome
             intro = _("Buongiorno! Sono Portineria, lo sportello delle Case di Quartiere.")
         return [main_menu(ctx, turn.state, intro)]
 
@@ -91,6 +117,9 @@ class FallbackFlow:
 
     async def handle(self, turn: Turn, ctx: TurnContext) -> list[Reply]:
         _ = ctx.gettext
+        if not has_words(turn.text):
+            # Emoji or a lone "?": a way back, never a request for a person.
+            return [main_menu(ctx, turn.state, _("Scriva con parole o con un numero."))]
         misunderstood = turn.state.misunderstood + 1
         if turn.intent == "out_of_scope":
             intro = _("Su questo non posso aiutare.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actions import places, subscriptions
+from actions import bookings, places, subscriptions
 from bot.context import TurnContext
 from bot.flows.base import Turn
 from bot.flows.menu import main_menu, offer, retry_prefix
@@ -46,7 +46,11 @@ class SubscribeFlow:
 
 
 class UnsubscribeFlow:
-    """STOP (and "no more messages") ends every subscription; START asks for them again."""
+    """STOP stops every message, as the carrier does; "no more news" only the news.
+
+    STOP is the carriers' keyword: on SMS nothing more reaches the number, reminders of a
+    booking included, until START; the answer says so. Asked in words, only the news stop.
+    """
 
     name = "unsubscribe"
 
@@ -60,4 +64,17 @@ class UnsubscribeFlow:
         if turn.command == START:
             return [main_menu(ctx, turn.state, _("Bentornato! Può di nuovo ricevere messaggi."))]
         await subscriptions.unsubscribe_all(ctx.session, resident_id=ctx.resident.id)
-        return [Reply(_("Va bene. Non riceverà più notizie. Per ricominciare scriva START."))]
+        if turn.command != STOP:
+            return [
+                Reply(
+                    _("Va bene. Non riceverà più notizie.")
+                    + "\n"
+                    + _("I promemoria delle prenotazioni arrivano ancora.")
+                )
+            ]
+        lines = [_("Va bene. Da ora non le scriviamo più, nemmeno le notizie.")]
+        booked = await bookings.bookings_of(ctx.session, resident_id=ctx.resident.id, now=ctx.now)
+        if booked:
+            lines.append(_("Non arrivano più nemmeno i promemoria delle sue prenotazioni."))
+        lines.append(_("Per ricevere di nuovo i messaggi scriva START."))
+        return [Reply("\n".join(lines))]

@@ -1,13 +1,14 @@
-"""Reaching a person: on request, in an emergency, and for voice notes or photos."""
+"""Reaching a person: on request, while one holds the chat, and for voice notes or photos."""
 
 from __future__ import annotations
 
 from actions import handoffs
+from bot.care import DANGER, SELF_HARM
 from bot.context import TurnContext
 from bot.flows.base import Turn
 from bot.flows.handoff import hand_to_person
 from bot.flows.menu import main_menu
-from bot.keywords import HUMAN, WITHDRAW, is_emergency
+from bot.keywords import HUMAN, WITHDRAW
 from bot.messages import Reply
 
 
@@ -17,24 +18,11 @@ class HeldFlow:
     name = "held"
 
     def accepts(self, turn: Turn) -> bool:
-        return turn.held and turn.command != WITHDRAW and not is_emergency(turn.text)
+        danger = turn.concern is not None and turn.concern.kind in (DANGER, SELF_HARM)
+        return turn.held and turn.command != WITHDRAW and not danger
 
     async def handle(self, turn: Turn, ctx: TurnContext) -> list[Reply]:
         return []
-
-
-class EmergencyFlow:
-    """Immediate danger: the emergency number first, then a person."""
-
-    name = "emergency"
-
-    def accepts(self, turn: Turn) -> bool:
-        return is_emergency(turn.text)
-
-    async def handle(self, turn: Turn, ctx: TurnContext) -> list[Reply]:
-        _ = ctx.gettext
-        urgent = Reply(_("Se c'è un pericolo, chiami subito il 112. È gratis."))
-        return [urgent, await hand_to_person(turn, ctx, "emergency")]
 
 
 class PersonFlow:

@@ -25,7 +25,14 @@ class PrivacyFlow:
         if turn.in_flow(NAME):
             if turn.choice == "yes" or turn.command == YES:
                 ctx.forget = True
-                return [Reply(_("Fatto. Ho cancellato tutti i suoi dati. Arrivederci."))]
+                return [
+                    Reply(
+                        _(
+                            "Fatto. Ho cancellato tutti i suoi dati. I messaggi già arrivati "
+                            "sul suo telefono restano lì: può cancellarli lei. Arrivederci."
+                        )
+                    )
+                ]
             if turn.choice == "no" or turn.command == NO:
                 return [main_menu(ctx, turn.state, _("Va bene, non cancello niente."))]
             return [self._confirm(turn, ctx, retry=True)]

@@ -34,6 +34,17 @@ RATES: Mapping[str, Rates] = {
 }
 
 
+def rates_for(*, sms_per_second: int = 1) -> dict[str, Rates]:
+    """The field rates with the SMS sender's own (a Messaging Service or short code: more)."""
+    sms = Rates(parse("1/second"), parse(f"{sms_per_second}/second"))
+    return {**RATES, "sms": sms}
+
+
+def sending_rates(rates: Mapping[str, Rates] = RATES) -> dict[str, float]:
+    """Messages a second each channel's sender may send, bot-wide."""
+    return {name: r.per_bot.amount / r.per_bot.get_expiry() for name, r in rates.items()}
+
+
 def rate_storage(redis_url: str | None, prefix: str) -> Storage:
     """Counters in Redis when configured (shared by every process), else in this process."""
     if not redis_url:

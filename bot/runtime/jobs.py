@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import arrivals, broadcasts, residents
+from actions import arrivals, broadcasts, outbox, residents
 from actions.clock import SYSTEM_CLOCK, Clock
 from actions.db import SessionFactory, transaction
 from actions.errors import InvalidTransition
@@ -33,8 +33,9 @@ async def run_due_jobs(
     retention: timedelta,
     hamlet: HamletStep | None = None,
 ) -> None:
-    """Fan out due broadcasts, send today's reminders, purge messages past retention, and
-    (with Hamlet) sync the spaces that are due and post the consented needs."""
+    """Fan out due broadcasts, send today's reminders, purge messages (in, out and queued)
+    past retention, and (with Hamlet) sync the spaces that are due and post the consented
+    needs."""
     async with transaction(sessions) as session:
         due = await broadcasts.due_broadcasts(session, now=now)
     for broadcast_id in due:
@@ -50,6 +51,7 @@ async def run_due_jobs(
     async with transaction(sessions) as session:
         await residents.purge_messages(session, before=now - retention)
         await arrivals.purge(session, before=now - retention)
+        await outbox.purge(session, before=now - retention)
     if hamlet is not None:
         await hamlet(sessions, now)
 

@@ -17,9 +17,11 @@ from actions import outbox_claims
 from actions.clock import SYSTEM_CLOCK, Clock
 from actions.db import SessionFactory, transaction
 from actions.models import Delivery
+from actions.outbox import ERASE_ONCE_SENT
 from bot.channels.base import Channel, Rendered
 from bot.channels.errors import (
     Misconfigured,
+    OutcomeUnknown,
     OutsideWindow,
     RecipientUnreachable,
     Rejected,
@@ -39,6 +41,11 @@ LEASE = timedelta(seconds=15)
 MAX_PACE_WAIT = 2.0  # seconds a claimed row may wait for the bot-wide budget, else put back
 MAX_ATTEMPTS = 12  # with the backoff below: 20 to 40 minutes of provider outage
 MAX_AGE = timedelta(hours=24)  # a reply a day late helps nobody
+# The rule of at most once: a send is retried only when the failure proves nothing arrived
+# (no connection, a 429, a 5xx: bot/channels/errors.py); a timeout after the request was
+# written fails the row with this reason, as does a sender that died while sending
+# (outbox_claims.UNKNOWN_OUTCOME).
+UNKNOWN_AFTER_TIMEOUT = "outcome unknown: no answer from the provider in time (not sent again)"
 
 
 @dataclass(frozen=True)
@@ -193,7 +200,10 @@ class Sender:
         in_window = window is None or (last is not None and now - last <= window)
         try:
             return channel.render(
-                delivery.payload, rtl=target.language in RTL_LANGUAGES, in_window=in_window
+                delivery.payload,
+                rtl=target.language in RTL_LANGUAGES,
+                in_window=in_window,
+                language=target.language,
             )
         except OutsideWindow as exc:
             return Attempt("skipped", str(exc))
@@ -257,7 +267,11 @@ class Sender:
             return Attempt("failed", str(exc), tried=True, unreachable=exc)
         except Rejected as exc:
             return Attempt("failed", str(exc), tried=True)
-        except SendError as exc:  # ConnectionFailed, Misconfigured: try again later
+        except OutcomeUnknown as exc:
+            # At most once: it may have arrived, so it is never sent blindly again.
+            log.warning("outbox: delivery %s outcome unknown: %s", delivery.id, exc)
+            return Attempt("failed", UNKNOWN_AFTER_TIMEOUT, tried=True)
+        except SendError as exc:  # ConnectionFailed (nothing arrived), Misconfigured: retry later
             if isinstance(exc, Misconfigured):
                 log.error("outbox: %s is misconfigured: %s", delivery.channel, exc)
             if delivery.attempts + 1 >= MAX_ATTEMPTS:
@@ -282,6 +296,8 @@ class Sender:
             values.update(
                 provider_message_id=outcome.sent[0], segments=outcome.sent[1], sent_at=now
             )
+        if values["status"] != "pending" and delivery.payload.get(ERASE_ONCE_SENT):
+            values.update(address="", payload={}, error=None)  # a goodbye: keep nothing of them
         await session.execute(update(Delivery).where(Delivery.id == delivery.id).values(**values))
         if outcome.unreachable is not None:
             opted_out = outcome.unreachable.opted_out

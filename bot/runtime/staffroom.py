@@ -84,7 +84,7 @@ class StaffRoom:
         casa = await _casa_of(session, handoff)
         reason = label("reason", handoff.reason)
         lines = [
-            f"{'🚨' if handoff.reason == 'emergency' else '🔔'} Richiesta n. {handoff.id}"
+            f"{'🚨 URGENTE ·' if handoff.urgent else '🔔'} Richiesta n. {handoff.id}"
             f" · {casa.name if casa else 'nessuna Casa indicata'}",
             f"{resident_name(resident)} · {self._where(resident, address)}",
             f"Perché: {reason}",
@@ -105,14 +105,18 @@ class StaffRoom:
 
     async def handle(self, session: AsyncSession, message: StaffMessage, now: datetime) -> str:
         """Carry out what staff asked in a group; the answer for them (a notice or a post)."""
-        answer = await self._answer(session, message, now)
+        answer, about = await self._answer(session, message, now)
         if message.button_press is None and answer:
-            self._enqueue(
-                session, message.chat, answer, None, now, key=f"tg-{message.update_id}-answer"
-            )
+            key = f"tg-{message.update_id}-answer"
+            resident_id = about.resident_id if about else None
+            self._enqueue(session, message.chat, answer, None, now, key=key, resident=resident_id)
         return answer
 
-    async def _answer(self, session: AsyncSession, message: StaffMessage, now: datetime) -> str:
+    async def _answer(
+        self, session: AsyncSession, message: StaffMessage, now: datetime
+    ) -> tuple[str, Handoff | None]:
+        """The answer, and the handoff it is about (an outcome may name the resident's family:
+        the post is tied to the resident, so that erasing them erases it)."""
         chat = int(message.chat)
         casa = await places.casa_with_group(session, chat_id=chat)
         if message.command == "id":
@@ -122,30 +126,30 @@ class StaffRoom:
             return (
                 f"Numero di questo gruppo: {chat} ({where}). Per ricevere qui le richieste "
                 f'di una Casa: portineria casa telegram-group "Nome della Casa" --chat-id {chat}'
-            )
+            ), None
         if casa is None and chat != self.fallback_chat:
-            return ""  # a group Portineria does not serve: only /id is answered there
+            return "", None  # a group Portineria does not serve: only /id is answered there
         if message.command in ("aiuto", "help", "start"):
-            return HELP
+            return HELP, None
         user = await staff.staff_by_telegram(session, telegram_user_id=message.staff_account)
         if user is None:
             return (
                 f"{message.sender_name}, il suo account Telegram (n. {message.staff_account}) "
                 "non è collegato a Portineria. Chieda a un amministratore di eseguire: "
                 f"portineria staff telegram SUA-EMAIL {message.staff_account}"
-            )
+            ), None
         handoff = await self._handoff_meant(session, message, user)
         if handoff is None:
             return (
                 "Non trovo la richiesta. Rispondete al messaggio della richiesta, "
                 "oppure scrivete il suo numero, es. /chiudi 12 risolto."
-            )
+            ), None
         try:
-            return await self._carry_out(session, message, user, handoff, now)
+            return await self._carry_out(session, message, user, handoff, now), handoff
         except (InvalidTransition, HeldByAnother):
-            return await self._why_not(session, handoff, user)
+            return await self._why_not(session, handoff, user), handoff
         except DomainError as exc:
-            return f"Non fatto: {exc}."
+            return f"Non fatto: {exc}.", handoff
 
     async def _carry_out(
         self,
@@ -161,7 +165,9 @@ class StaffRoom:
             await desk.claim(session, **at_desk)
             answer = f"{name} ha preso la richiesta n. {number}. Rispondete ai suoi messaggi qui."
             if message.button_press is not None:
-                self._enqueue(session, message.chat, answer, number, now)
+                self._enqueue(
+                    session, message.chat, answer, number, now, resident=handoff.resident_id
+                )
             return answer
         if message.command == "rilascia":
             await desk.release(session, **at_desk)
@@ -236,7 +242,15 @@ class StaffRoom:
         casa = await _casa_of(session, handoff)
         chat = casa.telegram_chat_id if casa and casa.telegram_chat_id else self.fallback_chat
         if chat is not None:
-            self._enqueue(session, str(chat), text, handoff.id, now, buttons=buttons)
+            self._enqueue(
+                session,
+                str(chat),
+                text,
+                handoff.id,
+                now,
+                buttons=buttons,
+                resident=handoff.resident_id,
+            )
 
     @staticmethod
     def _enqueue(
@@ -248,11 +262,14 @@ class StaffRoom:
         *,
         buttons: list[list[str]] | None = None,
         key: str | None = None,
+        resident: int | None = None,
     ) -> None:
         payload: dict[str, object] = {"text": text, "options": [], "handoff_id": handoff_id}
         if buttons:
             payload["buttons"] = buttons
-        group = ChannelAddress(channel=CHANNEL, address=chat)  # a group has no address row
+        # A group has no address row; the post is tied to the resident it is about, so that
+        # erasing them (or the database, on cascade) takes the post's words with them.
+        group = ChannelAddress(channel=CHANNEL, address=chat, resident_id=resident)
         enqueue(session, address=group, payload=payload, kind=KIND, now=now, idempotency_key=key)
 
     @staticmethod

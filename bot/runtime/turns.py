@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from actions import handoffs, privacy, residents
 from actions.db import SessionFactory, transaction
 from actions.models import ChannelAddress
-from actions.outbox import enqueue
+from actions.outbox import ERASE_ONCE_SENT, enqueue
 from bot.context import TurnContext
 from bot.engine import handle_turn
 from bot.i18n import gettext_for
@@ -203,7 +203,7 @@ class Conversations:
                 enqueue(
                     session,
                     address=ChannelAddress(channel=channel, address=to),
-                    payload=reply.to_dict(),
+                    payload={**reply.to_dict(), ERASE_ONCE_SENT: True},
                     kind="reply",
                     now=now,
                 )

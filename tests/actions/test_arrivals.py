@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from actions import arrivals
@@ -16,6 +17,9 @@ from bot.runtime.intake import MAX_ATTEMPTS, Intake
 from bot.runtime.turns import Conversations
 from nlu.types import NLU
 from tests.conftest import NOW, ROME
+
+# On PostgreSQL too: ON CONFLICT keeps a retried message once, SKIP LOCKED hands out leases.
+pytestmark = pytest.mark.both_databases
 
 LEASE = timedelta(seconds=30)
 

@@ -14,6 +14,9 @@ from actions.errors import AlreadyBooked, DomainError, NotFound, SlotFull
 from actions.models import Resident, SpidSlot
 from tests.conftest import NOW
 
+# On PostgreSQL too: racing writers for the last seats.
+pytestmark = pytest.mark.both_databases
+
 
 async def _residents(sessions: SessionFactory, count: int) -> list[int]:
     async with transaction(sessions) as session:

@@ -14,6 +14,9 @@ from actions.errors import DomainError, InvalidTransition
 from actions.models import ChannelAddress, Delivery, Resident, Subscription
 from tests.conftest import NOW
 
+# On PostgreSQL too: the fan-out's bulk INSERT ... SELECT and its keys built in SQL.
+pytestmark = pytest.mark.both_databases
+
 
 async def _people(sessions: SessionFactory) -> None:
     async with transaction(sessions) as session:

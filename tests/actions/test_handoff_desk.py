@@ -34,6 +34,9 @@ from tests.support.channels import (  # noqa: F401 - fixtures
     harness,
 )
 
+# On PostgreSQL too: the rules' holder checks lock the handoff row (FOR UPDATE).
+pytestmark = pytest.mark.both_databases
+
 OSPIZIO_GROUP = -1001987654321
 TELEGRAM_IDS = {
     "holder": 555000101,

@@ -23,6 +23,8 @@ from tests.fakes.telegram import TOKEN, FakeTelegram
 from tests.support.channels import require_redis
 from tests.support.processes import ON_POSTGRES, PORTINERIA, environment, eventually
 
+pytestmark = pytest.mark.processes
+
 REDIS_DB = 14  # the budget's keys apart from other tests' (sharing would only slow sending)
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pytest
 
 from actions import arrivals
 from actions.db import SessionFactory, transaction
@@ -25,6 +26,8 @@ from tests.support.processes import (
     portineria,
     serving,
 )
+
+pytestmark = pytest.mark.processes
 
 fake_telegram = support.fake_telegram
 

@@ -34,6 +34,9 @@ from tests.support.channels import (
 )
 from tests.support.processes import eventually, free_port
 
+# On PostgreSQL too: the real server's intake and embedded sender (with Redis there).
+pytestmark = pytest.mark.both_databases
+
 fake_telegram, fake_twilio = support.fake_telegram, support.fake_twilio
 
 

@@ -6,11 +6,16 @@ import pytest
 
 from tests.support.processes import chat_jsonl, environment, portineria
 
+# One worker runs the whole module, so its demo database is made once.
+pytestmark = [pytest.mark.processes, pytest.mark.xdist_group("cli")]
 
-@pytest.fixture
-def env(database: tuple[str, str | None], nlu: object) -> dict[str, str]:
-    """A migrated database with demo data (the `nlu` fixture has trained the model)."""
-    env = environment(database)
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory, nlu: object) -> dict[str, str]:
+    """One migrated SQLite database with demo data for the module (each test writes as a
+    resident of its own); the `nlu` fixture has trained the model."""
+    database = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('cli') / 'portineria.db'}"
+    env = environment((database, None))
     assert portineria("db", "upgrade", env=env).returncode == 0
     loaded = portineria("demo-data", env=env)
     assert loaded.returncode == 0, loaded.stderr
@@ -66,6 +71,8 @@ def test_unreachable_database_gives_one_line(tmp_path: object) -> None:
     assert "cannot use the database" in done.stderr and "Traceback" not in done.stderr
 
 
+# On PostgreSQL too: a missing table aborts the transaction there (the check's savepoint).
+@pytest.mark.both_databases
 def test_chat_refuses_an_unmigrated_database(database: tuple[str, str | None]) -> None:
     done = portineria("chat", "--jsonl", env=environment(database), stdin="ciao\n")
     assert done.returncode == 2 and "portineria db upgrade" in done.stderr
@@ -74,3 +81,26 @@ def test_chat_refuses_an_unmigrated_database(database: tuple[str, str | None]) -
 def test_unknown_channel_is_refused(env: dict[str, str]) -> None:
     done = portineria("chat", "--channel", "fax", env=env)
     assert done.returncode == 2 and "--channel must be one of" in done.stderr
+
+
+def test_staff_lifecycle_from_the_command_line(database: tuple[str, str | None]) -> None:
+    """Issue 21.5: staff disable / enable / reset-password / revoke-token."""
+    env = environment(database)
+    assert portineria("db", "upgrade", env=env).returncode == 0
+    created = portineria("staff", "create", "anna@comune.it", "--role", "admin", env=env)
+    assert created.returncode == 0, created.stderr
+    old = created.stdout.rsplit(" ", 1)[-1].strip()
+    assert portineria("staff", "token", "anna@comune.it", env=env).returncode == 0
+    for command, said in (
+        ("disable", "anna@comune.it: disabled (sessions ended, API token revoked)"),
+        ("enable", "anna@comune.it: enabled"),
+        ("revoke-token", "anna@comune.it: API token revoked"),
+    ):
+        done = portineria("staff", command, "anna@comune.it", env=env)
+        assert (done.returncode, done.stdout.strip()) == (0, said), done.stderr
+    reset = portineria("staff", "reset-password", "anna@comune.it", env=env)
+    assert reset.returncode == 0 and reset.stdout.startswith("anna@comune.it new password: ")
+    assert reset.stdout.rsplit(" ", 1)[-1].strip() not in ("", old)
+    unknown = portineria("staff", "disable", "nessuno@comune.it", env=env)
+    assert unknown.returncode != 0 and "nessuno@comune.it" in unknown.stderr
+    assert "Traceback" not in unknown.stderr

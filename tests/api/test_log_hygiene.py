@@ -20,6 +20,9 @@ from tests.support import channels as support
 from tests.support.channels import PUBLIC_URL, TELEGRAM_SECRET, require_redis
 from tests.support.processes import PORTINERIA, environment, free_port, portineria
 
+# On PostgreSQL too: asyncpg's errors and logs differ from aiosqlite's.
+pytestmark = [pytest.mark.both_databases, pytest.mark.processes]
+
 fake_telegram, fake_twilio = support.fake_telegram, support.fake_twilio
 
 CHAT_ID, BLOCKED_CHAT_ID = 472918365, 472918366

@@ -12,12 +12,17 @@ import pytest
 from tests.support.channels import require_redis
 from tests.support.processes import ON_POSTGRES, environment, portineria, serving
 
+# One worker runs the whole module, so its server starts once.
+pytestmark = [pytest.mark.processes, pytest.mark.xdist_group("serve")]
 
-@pytest.fixture
-def server(database: tuple[str, str | None], tmp_path: Path) -> Iterator[str]:
-    env = environment(database)
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One `portineria serve` on a new SQLite file for the module's read-only checks."""
+    folder = tmp_path_factory.mktemp("serve")
+    env = environment((f"sqlite+aiosqlite:///{folder / 'portineria.db'}", None))
     assert portineria("db", "upgrade", env=env).returncode == 0
-    with serving(env, tmp_path / "serve.log") as base:
+    with serving(env, folder / "serve.log") as base:
         yield base
 
 

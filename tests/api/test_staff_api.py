@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from actions import staff
 from actions.db import SessionFactory, transaction
-from actions.models import AuditEntry, Casa, Delivery, Handoff, Need, StaffUser
+from actions.models import AuditEntry, Broadcast, Casa, Delivery, Handoff, Need, StaffUser
 from api.main import create_app
 from api.settings import Settings
 from bot.runtime.turns import Conversations
@@ -20,6 +20,11 @@ from nlu.types import NLU
 from tests.conftest import NOW, ROME
 from tests.console.conftest import resident_waiting
 from tests.support.chat import Resident
+
+# On PostgreSQL too: the staff API's scopes and holder rules (issue 21's findings).
+pytestmark = pytest.mark.both_databases
+
+DOCS = ("/docs", "/redoc", "/openapi.json")
 
 
 @pytest.fixture
@@ -240,3 +245,59 @@ async def _staff_id(sessions: SessionFactory, email: str) -> int:
         found = await session.scalar(select(StaffUser.id).where(StaffUser.email == email))
         assert found is not None
         return found
+
+
+async def test_a_manager_with_a_casa_announces_only_to_its_neighbourhood(
+    api: httpx.AsyncClient, demo_sessions: SessionFactory
+) -> None:
+    """Issue 21.6: a manager of Ospizio created city-wide and other-Casa announcements and
+    cancelled an admin's; `quartiere` took any string."""
+    ospizio = _auth(await _token(demo_sessions, "m@ospizio.it", "community_manager", "Ospizio"))
+    admin = _auth(await _token(demo_sessions, "a@comune.it", "admin", None))
+    texts = {"texts": {"it": "Domani mercato"}}
+    for quartiere, status in ((None, 403), ("Rosta Nuova", 403), ("<b>nowhere</b>", 403)):
+        answer = await api.post(
+            "/api/broadcasts", headers=ospizio, json={**texts, "quartiere": quartiere}
+        )
+        assert answer.status_code == status, (quartiere, answer.text)
+    mine = await api.post(
+        "/api/broadcasts", headers=ospizio, json={**texts, "quartiere": "ospizio"}
+    )
+    assert mine.status_code == 201
+    nowhere = await api.post(
+        "/api/broadcasts", headers=admin, json={**texts, "quartiere": "<b>nowhere</b>"}
+    )
+    assert nowhere.status_code == 400 and "unknown quartiere" in nowhere.json()["detail"]
+    theirs = await api.post(
+        "/api/broadcasts", headers=admin, json={**texts, "quartiere": "Rosta Nuova"}
+    )
+    other = theirs.json()["id"]
+    for path in (f"/api/broadcasts/{other}", f"/api/broadcasts/{other}/preview"):
+        assert (await api.get(path, headers=ospizio)).status_code == 404
+    for action in ("cancel", "send"):
+        path = f"/api/broadcasts/{other}/{action}"
+        assert (await api.post(path, headers=ospizio)).status_code == 404
+    assert (await api.get(f"/api/broadcasts/{other}", headers=admin)).json()["state"] == "draft"
+    own = mine.json()["id"]
+    assert (await api.post(f"/api/broadcasts/{own}/cancel", headers=ospizio)).status_code == 200
+    async with demo_sessions() as session:
+        stored = await session.get(Broadcast, own)
+        assert stored is not None and stored.quartiere == "Ospizio"
+
+
+async def test_the_docs_are_for_staff_only_when_not_public(
+    database: tuple[str, str | None], demo_sessions: SessionFactory
+) -> None:
+    """PORTINERIA_PUBLIC_DOCS=false: /docs, /redoc and /openapi.json need a login or token."""
+    url, schema = database
+    token = _auth(await _token(demo_sessions, "c@ospizio.it", "custodian", "Ospizio"))
+    for public in (True, False):
+        app = create_app(Settings(database_url=url, database_schema=schema, public_docs=public))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://portineria") as client:
+            anonymous = [(await client.get(p)).status_code for p in DOCS]
+            assert anonymous == ([200, 200, 200] if public else [303, 303, 401])
+            with_token = [(await client.get(p, headers=token)).status_code for p in DOCS]
+            assert with_token == [200, 200, 200]
+            schema_paths = (await client.get("/openapi.json", headers=token)).json()["paths"]
+            assert "/api/broadcasts" in schema_paths

@@ -8,6 +8,9 @@ import pytest
 
 from tests.support.processes import chat_jsonl, environment, portineria
 
+# One worker runs the whole module, so its demo database is made once.
+pytestmark = [pytest.mark.processes, pytest.mark.xdist_group("transcripts")]
+
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory, nlu: object) -> dict[str, str]:
@@ -46,7 +49,6 @@ def test_italian_free_text_hours_events_need_news(env: dict[str, str]) -> None:
             "cosa c'è da fare questa settimana? c'è la tombola?",
             "0",
             "il lampione davanti a casa mia è spento",
-            "è tutto buio la sera, ho paura a uscire",
             "via Adua 20",
             "no",
             "mandatemi le notizie del quartiere",
@@ -56,9 +58,11 @@ def test_italian_free_text_hours_events_need_news(env: dict[str, str]) -> None:
     )
     assert "Via Adua 57" in _texts(turns[0])
     assert "Tombola" in _texts(turns[1]) and "Coro" not in _texts(turns[1])
-    assert "Mi racconti in breve cosa serve." in _texts(turns[3])  # category understood
-    assert "La segnalazione ha il numero B-" in _texts(turns[6])
-    assert "Di quale quartiere vuole le notizie?" in _texts(turns[7])
+    # category and description understood from the one message: only the place is asked
+    assert "Dove?" in _texts(turns[3]) and "Mi racconti" not in _texts(turns[3])
+    assert "Ho capito: Lampione spento, via Adua 20." in _texts(turns[4])
+    assert "La segnalazione ha il numero B-" in _texts(turns[5])
+    assert "Di quale quartiere vuole le notizie?" in _texts(turns[6])
 
 
 def test_a_date_in_the_past_is_said_politely(env: dict[str, str]) -> None:
@@ -103,4 +107,150 @@ def test_stop_by_sms_and_natural_unsubscribe(env: dict[str, str]) -> None:
     )
     assert "Riceverà le notizie" in _texts(turns[1])
     assert "Non riceverà più notizie" in _texts(turns[2])
-    assert "START" in _texts(turns[3])
+    assert "I promemoria delle prenotazioni arrivano ancora." in _texts(turns[2])
+    assert "non le scriviamo più" in _texts(turns[3]) and "START" in _texts(turns[3])
+
+
+# Care before procedure through the scripted chat: (sender, messages, expected in the last).
+CARE = [
+    ("+393330000201", ["mio marito è caduto e non si alza"], "Chiami subito il 112"),
+    ("+393330000202", ["Мій чоловік впав і не може встати"], "Негайно телефонуйте 112"),
+    ("+393330000203", ["راجلي طاح وما كينوضش"], "112"),
+    ("+393330000204", ["mi sento solo", "1"], "Una persona della Casa la chiamerà"),
+    ("+393330000205", ["mi hanno chiesto il codice che mi è arrivato"], "Non dia mai codici"),
+    ("+393330000206", ["Ci sono eventi a Firenze?"], "Firenze"),
+]
+
+
+@pytest.mark.parametrize(("sender", "lines", "expected"), CARE)
+def test_care_before_procedure(
+    env: dict[str, str], sender: str, lines: list[str], expected: str
+) -> None:
+    turns = chat_jsonl(lines, env=env, sender=sender)
+    if expected == "Firenze":  # an ordinary question: no 112, no person
+        assert "112" not in _texts(turns[-1]) and "persona" not in _texts(turns[-1])
+        return
+    assert expected in _texts(turns[-1])
+
+
+def _said_as_words(label: str) -> str:
+    """ "mercoledì 9 dicembre, 10:00" -> "mercoledi alle 10", as a resident types a slot."""
+    weekday = label.split()[0]
+    hour = int(label.rsplit(", ", 1)[1].split(":")[0])
+    return f"{weekday.replace('ì', 'i')} alle {hour}"
+
+
+def test_the_casa_named_in_the_request_and_words_at_every_list(env: dict[str, str]) -> None:
+    sender = "+393330000111"
+    [first] = chat_jsonl(
+        ["buongiorno vorrei prenotare per fare lo spid alla casa di quartiere di ospizio"],
+        env=env,
+        sender=sender,
+    )
+    assert "Quando vuole venire?" in _texts(first) and "In quale Casa" not in _texts(first)
+    assert "0 per il menu" in _texts(first)
+    second = first["out"][-1]["options"][1]  # type: ignore[index]
+    turns = chat_jsonl([_said_as_words(second), "si grazie"], env=env, sender=sender)
+    assert f"Prenoto {second}" in _texts(turns[0])
+    card = _texts(turns[1])
+    for part in ("Prenotato! Il suo codice è", second, "Ospizio", "Via Emilia all'Ospizio 70"):
+        assert part in card
+    assert "carta d'identità" in card
+
+
+def test_an_elderly_man_books_for_his_wife_by_words_alone(env: dict[str, str]) -> None:
+    turns = chat_jsonl(
+        ["spid x mia moglie nn so come fare", "OSPIZIO", "la prima", "va bene"],
+        env=env,
+        sender="+393330000112",
+    )
+    assert "Quando vuole venire?" in _texts(turns[1])
+    assert "Per: mia moglie" in _texts(turns[2])
+    assert "Per: mia moglie" in _texts(turns[3]) and "Prenotato!" in _texts(turns[3])
+    turns = chat_jsonl(
+        ["lo posso spostare a un altro giorno?", "la seconda", "certo"],
+        env=env,
+        sender="+393330000112",
+    )
+    assert "A quale giorno la sposto?" in _texts(turns[0])
+    assert "Sposto la prenotazione da" in _texts(turns[1])
+    assert "Spostata." in _texts(turns[2]) and "Per: mia moglie" in _texts(turns[2])
+    turns = chat_jsonl(["devo disdire l'appuntamento", "sì"], env=env, sender="+393330000112")
+    assert "Cancello la prenotazione di" in _texts(turns[0])  # asked before, never at once
+    assert "cancellata" in _texts(turns[1])
+
+
+def test_a_need_in_full_then_its_status_by_reference(env: dict[str, str]) -> None:
+    sender = "+393330000113"
+    turns = chat_jsonl(
+        ["il lampione davanti al 23 di via Fratelli Rosselli è spento", "sì"],
+        env=env,
+        sender=sender,
+    )
+    assert "Ho capito: Lampione spento, via Fratelli Rosselli 23." in _texts(turns[0])
+    assert "Mi racconti" not in _texts(turns[0])
+    filed = _texts(turns[1])
+    reference = re.search(r"B-\d{4}", filed).group(0)  # type: ignore[union-attr]
+    assert "Dove: via Fratelli Rosselli 23" in filed
+    turns = chat_jsonl(
+        ["a che punto è la mia segnalazione?", reference, f"stato segnalazione {reference}"],
+        env=env,
+        sender=sender,
+    )
+    for turn in turns:
+        assert f"Segnalazione {reference}" in _texts(turn) and "Stato:" in _texts(turn)
+
+
+@pytest.mark.parametrize(
+    ("sender", "lines", "expected"),
+    [
+        (
+            "+447700900011",
+            [
+                "I want to book a SPID appointment for my father",
+                "Santa Croce",
+                "the second one",
+                "yes please",
+                "my bookings",
+            ],
+            ["At which Casa", "For: my father", "Booked! Your code is", "Move to another day"],
+        ),
+        (
+            "+393510000011",
+            ["أريد حجز موعد SPID لزوجتي", "سانتا كروتشي", "الثاني", "نعم", "ما حالة بلاغي"],
+            ["زوجتي", "تم الحجز!", "لم تقدّم أي بلاغ"],
+        ),
+        (
+            "+380500000011",
+            [
+                "Хочу записатися на SPID для моєї мами",
+                "Санта Кроче",
+                "другий",
+                "так",
+                "мої звернення",
+            ],
+            ["Для: моєї мами", "Записано!", "Ви ще не подавали звернень"],
+        ),
+    ],
+)
+def test_booking_by_words_alone_in_other_languages(
+    env: dict[str, str], sender: str, lines: list[str], expected: list[str]
+) -> None:
+    text = "\n".join(_texts(turn) for turn in chat_jsonl(lines, env=env, sender=sender))
+    for part in expected:
+        assert part in text
+
+
+def test_a_ukrainian_neighbours_shopping_is_filed_as_shopping(env: dict[str, str]) -> None:
+    turns = chat_jsonl(
+        [
+            "Моя сусідка сама, їй 85 років, вона не може ходити в магазин за продуктами, "
+            "потрібна допомога з покупками, вулиця via Adua 20",
+            "ні",
+        ],
+        env=env,
+        sender="+380500000012",
+    )
+    assert "Допомога з покупками" in _texts(turns[0])
+    assert "опишіть" not in _texts(turns[0])
+    assert "B-" in _texts(turns[1])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -13,6 +12,7 @@ from sqlalchemy import select
 from actions.db import SessionFactory, transaction
 from actions.models import ChannelAddress, Delivery, MessageLog, Resident
 from api.main import create_app
+from tests.conftest import NOW
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.twilio import FakeTwilio, sign
 from tests.support import channels as support
@@ -39,7 +39,7 @@ async def _post(harness: Harness, case: Case) -> httpx.Response:
 
 
 async def _set_up(sessions: SessionFactory, setup: dict[str, Any]) -> None:
-    now = datetime.now(UTC)
+    now = NOW
     async with transaction(sessions) as session:
         if "address" in setup:
             session.add(ChannelAddress(**setup["address"], resident=Resident(created_at=now)))
@@ -189,6 +189,8 @@ async def test_writing_again_makes_an_unreachable_address_reachable(harness: Har
     assert not found.unreachable
 
 
+# On PostgreSQL too: racing first messages create one resident (ON CONFLICT, row locks).
+@pytest.mark.both_databases
 async def test_a_new_residents_first_messages_at_once_are_all_kept(harness: Harness) -> None:
     # Both calls create the resident; the one that loses the race must not be dropped as a
     # "duplicate" (Telegram posts updates in parallel, and providers retry in bursts).

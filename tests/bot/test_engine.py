@@ -72,6 +72,7 @@ async def test_a_wrong_digit_reasks_and_keeps_the_question(resident: Resident) -
 
 
 async def test_out_of_range_digit_on_the_menu(resident: Resident) -> None:
+    resident.channel = "telegram"  # the menu in full; SMS: see the test below
     await resident.says("menu")
     await resident.says("9")
     assert "Il numero 9 non è tra le scelte." in resident.text
@@ -79,6 +80,7 @@ async def test_out_of_range_digit_on_the_menu(resident: Resident) -> None:
 
 
 async def test_events_three_at_a_time_with_more(resident: Resident) -> None:
+    resident.channel = "telegram"  # on SMS, two at a time: see below
     await resident.says("menu")
     first = await resident.says("1")
     assert first[0].text.startswith("Ecco cosa c'è:")
@@ -87,6 +89,12 @@ async def test_events_three_at_a_time_with_more(resident: Resident) -> None:
     second = await resident.says("1")
     assert second[0].text.count("Casa di Quartiere") == 3
     assert second[0].text != first[0].text
+
+
+async def test_on_sms_events_come_two_at_a_time(resident: Resident) -> None:
+    await resident.says("menu")
+    first = await resident.says("1")
+    assert first[0].text.count("Casa di Quartiere") == 2 and first[0].options == ("Altri eventi",)
 
 
 async def test_subscribe_then_stop(resident: Resident, demo_sessions: SessionFactory) -> None:
@@ -98,14 +106,27 @@ async def test_subscribe_then_stop(resident: Resident, demo_sessions: SessionFac
     async with demo_sessions() as session:
         assert await session.scalar(select(Subscription.quartiere)) == "Santa Croce"
     await resident.says("STOP")
-    assert "Non riceverà più notizie" in resident.text
+    assert "non le scriviamo più" in resident.text and "START" in resident.text
     async with demo_sessions() as session:
         assert await session.scalar(select(Subscription.id)) is None
         address = await session.scalar(select(ChannelAddress))
         assert address is not None and address.opted_out
 
 
+async def test_on_sms_the_full_menu_goes_only_when_asked(resident: Resident) -> None:
+    await resident.says("ciao")  # a new conversation: the menu in full
+    assert resident.options == MENU
+    await resident.says("9")
+    assert "Il numero 9 non è tra le scelte." in resident.text
+    assert resident.options == () and resident.last[-1].text.endswith("\n0 menu")
+    await resident.says("6")  # its numbers still work
+    assert "Ho chiesto a una persona" in resident.text
+    await resident.says("0")
+    assert resident.options == MENU
+
+
 async def test_language_change_renders_english(resident: Resident) -> None:
+    resident.channel = "telegram"  # the menu in full; SMS: see the test below
     await resident.says("menu")
     await resident.says("7")
     await resident.says(str(resident.options.index("English") + 1))
@@ -137,6 +158,7 @@ async def test_a_retried_message_is_answered_once(demo_sessions: SessionFactory,
 
 
 async def test_nonsense_and_empty_input_never_crash(resident: Resident) -> None:
+    resident.channel = "telegram"  # the menu in full; SMS: see the test below
     for text in ("", "   ", "🙂🙂🙂", "asdkjh qwe zzz", "x" * 5000, "\u202e\u0000"):
         replies = await resident.says(text)
         assert replies and replies[-1].options == MENU, text[:20]

@@ -19,6 +19,9 @@ from tests.conftest import NOW, ROME
 from tests.fakes.humhub import TOKEN, Entry, FakeHumHub
 from tests.support.chat import Resident
 
+# On PostgreSQL too: the sync's claims and the posts' queue are written per dialect.
+pytestmark = pytest.mark.both_databases
+
 CONTAINER = 7
 
 

@@ -76,6 +76,8 @@ async def test_my_bookings_and_cancel(resident: Resident, demo_sessions: Session
     code = resident.text.split("codice è ")[1][:6]
     await resident.says("quando è il mio appuntamento?")
     assert code in resident.text
+    await resident.says("2")  # cancel, not move
+    assert "Cancello la prenotazione di" in resident.text  # always asked first
     await resident.says("1")
     assert f"Prenotazione {code} cancellata." in resident.text
     async with demo_sessions() as session:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+import pytest
 from sqlalchemy import select
 
 from actions.db import transaction
 from actions.models import Booking, ChannelAddress, Delivery
 from actions.outbox import enqueue
+from tests.conftest import NOW
 from tests.support import channels as support
 from tests.support.channels import Harness, SmsResident, TelegramResident, send_all
 
-NOW = datetime.now(UTC)
+# On PostgreSQL too: whole round trips through the inbox's and the outbox's claims.
+pytestmark = pytest.mark.both_databases
 
 fake_telegram, fake_twilio, harness = support.fake_telegram, support.fake_twilio, support.harness
 

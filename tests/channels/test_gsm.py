@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.channels.gsm import is_gsm7, sms_text
 
 
@@ -35,3 +37,24 @@ def test_arabic_and_emoji_are_ucs2_with_70_a_segment() -> None:
     assert sms_text("Grazie 🙂").encoding == "UCS-2"
     assert sms_text("x" * 70 + "й").segments == 2
     assert not is_gsm7("🙂") and is_gsm7("àèéìòù")
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "plain"),
+    [
+        ("ro", "Mulțumim! Programarea este confirmată.", "Multumim! Programarea este confirmata."),
+        ("ro", "Știri și înscrieri", "Stiri si inscrieri"),
+        ("sq", "Faleminderit! Çfarë ju duhet?", "Faleminderit! Cfare ju duhet?"),
+    ],
+)
+def test_romanian_and_albanian_are_written_plainly_in_gsm7(
+    language: str, text: str, plain: str
+) -> None:
+    sms = sms_text(text, language)
+    assert (sms.text, sms.encoding) == (plain, "GSM-7")
+    assert sms_text(text).encoding == "UCS-2"  # without the language, the letters stay
+
+
+def test_languages_without_plain_letters_keep_their_script() -> None:
+    assert sms_text("Дякуємо", "uk").encoding == "UCS-2"
+    assert sms_text("Perché è già così?", "it").text == "Perché è già così?"

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from sqlalchemy import select
+from telegram.error import TimedOut
 
 from actions import broadcasts, outbox_claims
 from actions.clock import ManualClock
@@ -18,14 +21,22 @@ from actions.demo import load_demo_residents
 from actions.models import ChannelAddress, Delivery, Resident
 from actions.outbox import enqueue
 from bot.channels import Channels
-from bot.channels.base import DeliveryStatus
+from bot.channels.base import Channel, DeliveryStatus
+from bot.channels.errors import ConnectionFailed, OutcomeUnknown, transport_failure
+from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram import send_error as telegram_send_error
+from bot.channels.twilio import TwilioChannel, twilio_client
 from bot.runtime import pauses
 from bot.runtime import sender as sender_module
 from bot.runtime.broadcast_preview import preview
 from bot.runtime.budget import Budget
 from bot.runtime.sender import Sender
+from tests.fakes.telegram import TOKEN as TELEGRAM_TOKEN
 from tests.fakes.telegram import FakeTelegram
-from tests.fakes.twilio import FakeTwilio
+from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
+
+# On PostgreSQL too: the sender's claims (FOR UPDATE SKIP LOCKED), leases and two senders.
+pytestmark = pytest.mark.both_databases
 
 
 async def _address(
@@ -386,3 +397,108 @@ async def test_a_broadcast_never_goes_faster_than_thirty_a_second(
     busiest = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
     assert busiest <= 30  # Telegram's limit, counted where Telegram counts: on arrival
     assert times[-1] - times[0] >= 2.0  # 75 at 30 a second
+
+
+# --- at most once when the provider is slow (issue 21.12) ---------------------------------
+
+TIMEOUT = 0.4  # the clients' read timeout here; the slow fake answers after 1 s
+
+
+@pytest.fixture
+async def impatient(
+    fake_telegram: FakeTelegram, fake_twilio: FakeTwilio
+) -> AsyncIterator[dict[str, Channel]]:
+    """Telegram and SMS channels that wait only TIMEOUT seconds for an answer."""
+    built: dict[str, Channel] = {
+        "telegram": TelegramChannel(
+            token=TELEGRAM_TOKEN, api_url=fake_telegram.url, read_timeout=TIMEOUT
+        ),
+        "sms": TwilioChannel(
+            scheme="sms",
+            client=twilio_client(ACCOUNT_SID, AUTH_TOKEN, fake_twilio.url, timeout=TIMEOUT),
+            auth_token=AUTH_TOKEN,
+            sender="+15005550006",
+            status_callback=None,
+        ),
+    }
+    yield built
+    for channel in built.values():
+        await channel.close()
+
+
+@pytest.mark.parametrize("channel", ["telegram", "sms"])
+async def test_a_send_answered_after_the_timeout_is_outcome_unknown_and_never_resent(
+    sessions: SessionFactory,
+    impatient: dict[str, Channel],
+    fake_telegram: FakeTelegram,
+    fake_twilio: FakeTwilio,
+    monkeypatch: pytest.MonkeyPatch,
+    channel: str,
+) -> None:
+    """The provider took the message but answered late: sending it again would send it twice
+    (the duplicate of a broadcast under load)."""
+    monkeypatch.setattr(pauses, "BACKOFF_BASE", 0.1)  # a wrong retry would come at once
+    fake = fake_telegram if channel == "telegram" else fake_twilio
+    fake.slow(1.0)
+    address = await _address(sessions, channel, "42" if channel == "telegram" else "+393331112222")
+    await _queue(sessions, address, "uno")
+    sender = Sender(sessions, impatient, Budget())
+    await _until(sender, _settled(sessions))
+    await asyncio.sleep(1.2)  # the late answer, and any retry after it
+    await sender.run_once()
+    taken = [r for r in fake.requests if r.path.endswith(("/sendMessage", "/Messages.json"))]
+    assert len(taken) == 1
+    [row] = await _rows(sessions)
+    assert (row.status, row.attempts, row.error) == (
+        "failed",
+        1,
+        sender_module.UNKNOWN_AFTER_TIMEOUT,
+    )
+
+
+async def test_a_provider_that_cannot_be_reached_is_tried_again(
+    sessions: SessionFactory, fake_twilio: FakeTwilio
+) -> None:
+    """Connection refused proves nothing arrived: the row waits for another try."""
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    sms = TwilioChannel(
+        scheme="sms",
+        client=twilio_client(ACCOUNT_SID, AUTH_TOKEN, closed, timeout=TIMEOUT),
+        auth_token=AUTH_TOKEN,
+        sender="+15005550006",
+        status_callback=None,
+    )
+    address = await _address(sessions, "sms", "+393331112222")
+    await _queue(sessions, address, "uno")
+    await Sender(sessions, {"sms": sms}, Budget()).run_once()
+    await sms.close()
+    [row] = await _rows(sessions)
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert "unreachable: ConnectError" in (row.error or "")
+
+
+@pytest.mark.parametrize(
+    ("failure", "retried"),
+    [
+        (httpx.ConnectError("refused"), True),  # refused, DNS: no connection was made
+        (httpx.ConnectTimeout("slow to connect"), True),
+        (httpx.PoolTimeout("no free connection"), True),
+        (httpx.ReadTimeout("no answer"), False),  # written, then no answer: it may be there
+        (httpx.WriteTimeout("half written"), False),
+        (httpx.RemoteProtocolError("closed mid-answer"), False),
+        (httpx.ReadError("reset"), False),
+    ],
+)
+def test_only_failures_that_prove_nothing_arrived_are_retried(
+    failure: httpx.HTTPError, retried: bool
+) -> None:
+    error = transport_failure(failure, "Twilio")
+    assert isinstance(error, ConnectionFailed if retried else OutcomeUnknown)
+    telegram = telegram_send_error(TimedOut("Timed out"))
+    assert isinstance(telegram, OutcomeUnknown)  # a timeout of unknown kind: not resent
+    try:
+        raise TimedOut("Pool timeout") from httpx.PoolTimeout("pool")
+    except TimedOut as exc:
+        assert isinstance(telegram_send_error(exc), ConnectionFailed)

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import select, update
 
-from actions import staff
+from actions import privacy, staff
 from actions.db import transaction
 from actions.models import AuditEntry, Casa, Delivery, Handoff, HandoffNote, Resident
 from bot.runtime.staffroom import StaffRoom
+from tests.conftest import NOW
 from tests.fakes.telegram import FakeTelegram
 from tests.support import channels as support
 from tests.support.channels import PUBLIC_URL, Harness, SmsResident, Webhooks, send_all
+from tests.support.traces import traces
 
 OSPIZIO_GROUP = -1001987654321
 FALLBACK_GROUP = -1001000000001
@@ -187,6 +188,8 @@ async def test_a_custodian_answers_an_sms_resident_from_the_telegram_group(
     assert "Come posso aiutare?" in maria.new()[-1]["Body"]  # the bot answers again
 
 
+# On PostgreSQL too: the inbox's ON CONFLICT keeps a redelivered update once.
+@pytest.mark.both_databases
 async def test_a_reply_delivered_twice_by_telegram_reaches_the_resident_once(
     harness: Harness, ospizio: StaffGroup
 ) -> None:
@@ -230,7 +233,7 @@ async def test_strangers_other_cases_and_unknown_groups_change_nothing(
             role="custodian",
             password="x" * 16,
             casa_id=rosta,
-            now=datetime.now(UTC),
+            now=NOW,
         )
         other.telegram_user_id = 555000222
     pressed = await ospizio.presses(card, "Prendo io", 555000222)
@@ -306,3 +309,41 @@ async def test_added_to_a_group_the_bot_says_how_to_link_it(harness: Harness) ->
     there = StaffGroup(harness.hooks, harness.telegram, group["id"])
     [told] = there.posts()
     assert "--chat-id -1003333333333" in told["text"]
+
+
+async def test_erasing_a_resident_erases_the_groups_cards_relays_and_outcomes(
+    harness: Harness, ospizio: StaffGroup
+) -> None:
+    """Issue 21.1: the group card, the relayed words and a close's outcome went with no
+    resident link, and stayed after the erasure."""
+    maria, card = await _asks_for_a_person(harness, ospizio)
+    await ospizio.presses(card, "Prendo io", ANNA)
+    await maria.says("Sono Maria Rossi, via Emilia 12, prendo il Coumadin")
+    await send_all(harness)
+    await ospizio.writes("/chiudi parlato con la figlia Anna Bianchi", ANNA, replying_to=card)
+    await send_all(harness)
+    words = ("Rossi", "Coumadin", "Emilia 12", "Bianchi", maria.number, maria.number[3:])
+    assert await traces(harness.sessions, *words)  # stored before the erasure
+    async with transaction(harness.sessions) as session:
+        handoff = await _handoff(harness)
+        erased = await privacy.erase_resident(session, resident_id=handoff.resident_id)
+    assert erased.delivered >= 3  # on her phone and in the group: those copies stay there
+    assert await traces(harness.sessions, *words) == []
+    async with harness.sessions() as session:
+        [closed] = (
+            await session.scalars(select(AuditEntry).where(AuditEntry.action == "handoff.close"))
+        ).all()
+        assert closed.detail == {"via": "telegram"}  # who closed it is kept, not the words
+
+
+async def test_a_goodbye_after_erasing_from_the_chat_leaves_no_number(
+    harness: Harness, ospizio: StaffGroup
+) -> None:
+    """Issue 21.1: erasing from the chat left the goodbye's row with the number in `address`."""
+    maria = SmsResident(harness.hooks, harness.twilio, number="+393339876543")
+    await maria.says("ciao")
+    await maria.says("cancella i miei dati")
+    await maria.says("sì")
+    await send_all(harness)
+    assert "Ho cancellato tutti i suoi dati" in maria.new()[-1]["Body"]
+    assert await traces(harness.sessions, maria.number, maria.number[3:]) == []

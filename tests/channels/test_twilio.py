@@ -99,6 +99,27 @@ async def test_sms_send_posts_the_exact_form(sms: TwilioChannel, fake: FakeTwili
     assert sent.provider_message_id.startswith("SM") and sent.segments == 1
 
 
+async def test_sms_through_a_messaging_service_sends_its_sid_instead_of_from(
+    fake: FakeTwilio,
+) -> None:
+    service = "MG" + "c" * 32
+    client = twilio_client(ACCOUNT_SID, AUTH_TOKEN, fake.url)
+    pool = TwilioChannel(
+        scheme="sms",
+        client=client,
+        auth_token=AUTH_TOKEN,
+        sender="",
+        status_callback=None,
+        messaging_service_sid=service,
+    )
+    try:
+        await pool.send("+393331234567", Rendered("Ciao", segments=1))
+    finally:
+        await pool.close()
+    [call] = fake.requests
+    assert call.fields == {"To": "+393331234567", "MessagingServiceSid": service, "Body": "Ciao"}
+
+
 async def test_whatsapp_send_uses_the_scheme_and_templates(
     whatsapp: TwilioChannel, fake: FakeTwilio
 ) -> None:

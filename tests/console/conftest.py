@@ -110,6 +110,11 @@ async def resident_waiting(
             now=NOW,
         )
         handoff: Handoff = await handoffs.open_handoff(
-            session, resident_id=found.resident_id, quartiere=quartiere, reason=reason, now=NOW
+            session,
+            resident_id=found.resident_id,
+            quartiere=quartiere,
+            reason=reason,
+            now=NOW,
+            urgent=reason in ("emergency", "self_harm"),
         )
         return Waiting(handoff.id, found.resident_id)

@@ -21,6 +21,8 @@ from tests.fakes.telegram import TOKEN, FakeTelegram
 from tests.support import channels as support
 from tests.support.processes import environment, serving
 
+pytestmark = pytest.mark.processes
+
 browser, fake_telegram = test_browser.browser, support.fake_telegram
 TEXT = "Sabato festa in cortile alla Casa di Quartiere, dalle 16."
 

@@ -100,6 +100,13 @@ async def test_compose_preview_and_send_creates_deliveries(
     cost = f"{segments * 0.08:.2f}".replace(".", ",")
     assert f'<strong id="sms-segments">{segments}</strong>' in preview.text
     assert f'<strong id="sms-cost">{cost} €</strong>' in preview.text
+    # Each channel sends at its own rate (SMS 1 a second by default): the slowest decides.
+    rates = {"telegram": 30, "whatsapp": 80, "sms": 1}
+    by_channel = {c: sum(n for (ch, _l), n in reached.items() if ch == c) for c in rates}
+    seconds = max(by_channel[c] / rates[c] for c in rates)
+    minutes = -(-seconds // 60)
+    shown = "meno di un minuto" if seconds < 60 else f"circa {minutes:.0f} minut"
+    assert shown in preview.text.split('id="send-time">')[1]
     whatsapp = sum(n for (c, _l), n in reached.items() if c == "whatsapp")
     assert f"Fuori dalla finestra di 24 ore: <strong>{whatsapp}</strong>" in preview.text
     assert f"vengono saltati</strong> ({whatsapp})" in preview.text
@@ -304,3 +311,36 @@ async def test_the_statistics_page_counts_per_channel_with_a_chart(
     assert row and "Concluso" in row.group(0)
     cells = re.sub(r'\s|data-label="[^"]*"', "", row.group(0))
     assert cells.endswith("<td>90</td><td>30</td><td>30</td><td>30</td><td>30</td></tr>")
+
+
+
+async def test_a_manager_with_a_casa_sees_and_cancels_only_its_neighbourhoods(
+    console: httpx.AsyncClient, demo_sessions: SessionFactory
+) -> None:
+    """Issue 21.6: a manager of Ospizio cancelled an admin's announcement for another Casa."""
+    async with transaction(demo_sessions) as session:
+        city = await broadcasts.create_broadcast(session, texts={"it": "A tutta la città"}, now=NOW)
+        rosta = await broadcasts.create_broadcast(
+            session, texts={"it": "Festa a Rosta"}, quartiere="Rosta Nuova", now=NOW
+        )
+        ours = await broadcasts.create_broadcast(
+            session, texts={"it": "Festa all'Ospizio"}, quartiere="Ospizio", now=NOW
+        )
+    await add_staff(demo_sessions, "m@ospizio.it", "community_manager", "Ospizio")
+    await log_in(console, "m@ospizio.it")
+    listing = (await console.get("/console/broadcasts")).text
+    assert "Festa all&#39;Ospizio" in listing or "Festa all'Ospizio" in listing
+    assert "Festa a Rosta" not in listing and "A tutta la città" not in listing
+    for other in (city.id, rosta.id):
+        assert (await console.get(f"/console/broadcasts/{other}")).status_code == 404
+        assert (await post(console, f"/console/broadcasts/{other}/cancel")).status_code == 404
+    form = (await console.get("/console/broadcasts/new")).text
+    assert "Rosta Nuova" not in form
+    refused = await _compose(console, quartiere="")  # the whole city
+    assert refused.status_code == 400 and "solo al quartiere Ospizio" in refused.text
+    assert (await _compose(console, quartiere="Rosta Nuova")).status_code == 400
+    assert (await _compose(console, quartiere="Ospizio")).status_code == 303
+    assert (await post(console, f"/console/broadcasts/{ours.id}/cancel")).status_code == 303
+    async with demo_sessions() as session:
+        states = dict((await session.execute(select(Broadcast.id, Broadcast.state))).all())
+    assert (states[city.id], states[rosta.id], states[ours.id]) == ("draft", "draft", "cancelled")

@@ -17,6 +17,8 @@ from tests.conftest import NOW
 from tests.console.conftest import PASSWORD, SECRET, add_staff, resident_waiting
 from tests.support.processes import environment, serving
 
+pytestmark = pytest.mark.processes
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -80,6 +80,7 @@ class FakeServer:
         self.handler = handler
         self.exchanges: list[tuple[Recorded, Answer]] = []
         self._lock = threading.Lock()
+        self._slow: list[float] = []
         fake = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -107,6 +108,9 @@ class FakeServer:
                 answer = fake.handler(request)
                 with fake._lock:
                     fake.exchanges.append((request, answer))
+                    delay = fake._slow.pop(0) if fake._slow else 0.0
+                # The provider has taken the message; only its answer is late.
+                time.sleep(delay)
                 raw = isinstance(answer.body, bytes)
                 body = answer.body if raw else json.dumps(answer.body).encode()
                 self.send_response(answer.status)
@@ -125,6 +129,12 @@ class FakeServer:
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
+
+    def slow(self, seconds: float, *, times: int = 1) -> None:
+        """Take the next `times` requests at once, but answer each only after `seconds` (a
+        provider under load: the client may give up waiting for a message that was sent)."""
+        with self._lock:
+            self._slow.extend([seconds] * times)
 
     @property
     def requests(self) -> list[Recorded]:

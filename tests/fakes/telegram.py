@@ -31,6 +31,9 @@ class Failure:
     retry_after: int | None = None
 
 
+# The date the fake stamps on the messages it "sends" (tests/conftest.py's NOW): the product
+# reads no date from them, and a test double reads no wall clock.
+SENT_AT = 1795597200
 SENDS = ("sendMessage", "sendDocument")  # the calls that deliver a message to a chat
 
 
@@ -139,7 +142,7 @@ class FakeTelegram(FakeServer):
             return _error(403, "Forbidden: bot was blocked by the user")
         message = {
             "message_id": next(self._ids),
-            "date": int(time.time()),
+            "date": SENT_AT,
             "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
             "from": BOT_USER,
             "text": fields["text"],
@@ -154,7 +157,7 @@ class FakeTelegram(FakeServer):
             return _error(403, "Forbidden: bot was blocked by the user")
         message = {
             "message_id": next(self._ids),
-            "date": int(time.time()),
+            "date": SENT_AT,
             "chat": {"id": chat_id, "type": "private"},
             "from": BOT_USER,
             "document": {

@@ -19,10 +19,14 @@ class Resident:
     address: str = "+393331234567"
     last: list[Reply] = field(default_factory=list)
 
-    async def says(self, text: str, *, media: tuple[Media, ...] = ()) -> list[Reply]:
-        """Send one message; returns (and remembers) the bot's replies."""
+    async def says(
+        self, text: str, *, media: tuple[Media, ...] = (), hint: str | None = None
+    ) -> list[Reply]:
+        """Send one message (with a language hint, as Telegram's); returns the bot's replies."""
         self.now += timedelta(seconds=20)
-        inbound = Inbound(channel=self.channel, address=self.address, text=text, media=media)
+        inbound = Inbound(
+            channel=self.channel, address=self.address, text=text, media=media, language_hint=hint
+        )
         outcome = await self.conversations.receive(inbound, now=self.now, deliver=False)
         self.last = outcome.replies
         return outcome.replies

@@ -1,4 +1,4 @@
-"""A PostgreSQL schema of one's own, for a test or a benchmark run, dropped afterwards."""
+"""A PostgreSQL schema of one's own, for a test run or a benchmark run, dropped afterwards."""
 
 from __future__ import annotations
 
@@ -20,6 +20,30 @@ def temporary_schema(url: str, prefix: str) -> Iterator[str]:
         yield schema
     finally:
         asyncio.run(_execute(plain, f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+
+
+def empty_tables(url: str, schema: str) -> None:
+    """Empty every table of `schema` but Alembic's, and restart its ids, as if just migrated."""
+    asyncio.run(_empty(url.replace("+asyncpg", ""), schema))
+
+
+async def _empty(url: str, schema: str) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        tables = await connection.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> $2",
+            schema,
+            "alembic_version",
+        )
+        if not tables:
+            return
+        names = ", ".join(f'{schema}."{row["tablename"]}"' for row in tables)
+        # A connection a test left open inside a transaction would make TRUNCATE wait for
+        # ever: fail with the lock's name instead.
+        await connection.execute("SET lock_timeout = '20s'")
+        await connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        await connection.close()
 
 
 async def _execute(url: str, statement: str) -> None:

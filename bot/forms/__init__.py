@@ -1,0 +1,1 @@
+"""Forms: ordered questions, each asked and taken in turn, answers kept on a wrong reply."""
