@@ -85,6 +85,7 @@ async def answer(
         direction="out",
         text=text,
         now=now,
+        staff_id=by.id,
     )
     delivery = enqueue(
         session,

@@ -159,6 +159,10 @@ class MessageLog(Base):
     media: Mapped[list[Any]] = mapped_column(default=list)
     provider_message_id: Mapped[str | None] = mapped_column(String(64))
     intent: Mapped[str | None] = mapped_column(String(40))
+    # Who wrote a message out: a person (their id) or the bot (None); a bot reply's options,
+    # so the console can show "3 - Segnalare un bisogno" for the resident's bare "3".
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    options: Mapped[list[Any] | None]
     created_at: Mapped[datetime]
 
 
@@ -209,6 +213,14 @@ class Booking(Base):
     created_at: Mapped[datetime]
     # who the seat is for when not the resident ("mia moglie"), in the resident's words
     for_whom: Mapped[str | None] = mapped_column(String(80))
+    # How it went, recorded by the custodian after the session (actions/help_records.py).
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    outcome_note: Mapped[str | None] = mapped_column(String(300))
+    age_band: Mapped[str | None] = mapped_column(String(12))
+    outcome_at: Mapped[datetime | None]
+    outcome_by_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
     slot: Mapped[SpidSlot] = relationship()
 
 

@@ -74,6 +74,8 @@ def log_message(
     media: list[dict[str, str | None]] | None = None,
     provider_message_id: str | None = None,
     intent: str | None = None,
+    staff_id: int | None = None,
+    options: list[str] | None = None,
 ) -> MessageLog:
     """Add one message to the log (flushed with the turn)."""
     entry = MessageLog(
@@ -84,6 +86,8 @@ def log_message(
         media=media or [],
         provider_message_id=provider_message_id,
         intent=intent,
+        staff_id=staff_id,
+        options=options or None,
         created_at=now,
     )
     session.add(entry)

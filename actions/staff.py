@@ -182,7 +182,7 @@ async def link_telegram(session: AsyncSession, *, email: str, telegram_user_id: 
 
 
 def may_see_handoff(user: StaffUser, handoff: Handoff) -> bool:
-    """A custodian sees their Casa's; a manager theirs and those of no Casa; admins all."""
+    """Staff see their Casa's and those of no Casa (every Casa's to claim); admins all."""
     return may_see_casa(user, handoff.casa_id)
 
 
@@ -190,4 +190,5 @@ def may_see_casa(user: StaffUser, casa_id: int | None) -> bool:
     """Whether the user sees the handoffs of this Casa (None: of no Casa)."""
     if user.role == "admin" or user.casa_id is None or casa_id == user.casa_id:
         return True
-    return user.role == "community_manager" and casa_id is None
+    # A resident who named no neighbourhood is everyone's: the first to claim takes it.
+    return casa_id is None

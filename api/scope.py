@@ -13,9 +13,8 @@ def handoffs_visible(query: Select[tuple[Handoff]], user: StaffUser) -> Select[t
     """Restrict a handoff query to what the user may see."""
     if user.role == "admin" or user.casa_id is None:
         return query
-    if user.role == "community_manager":
-        return query.where(or_(Handoff.casa_id == user.casa_id, Handoff.casa_id.is_(None)))
-    return query.where(Handoff.casa_id == user.casa_id)
+    # A handoff of no Casa is every Casa's (the first to claim takes it).
+    return query.where(or_(Handoff.casa_id == user.casa_id, Handoff.casa_id.is_(None)))
 
 
 def needs_visible(query: Select[tuple[Need]], user: StaffUser) -> Select[tuple[Need]]:

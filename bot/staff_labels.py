@@ -37,6 +37,32 @@ LABELS: dict[str, dict[str, str]] = {
         "music": "Musica",
         "other": "Altro",
     },
+    # The outcomes the actions store in English; anything a person typed shows as typed.
+    "outcome": {
+        "returned to the bot": "Ridata al bot",
+        "withdrawn by the resident": "Il residente non ne ha più bisogno",
+    },
+    "help_outcome": {
+        "came": "È venuto",
+        "spid_activated": "SPID attivato",
+        "another_visit": "Serve un'altra visita",
+        "no_show": "Non è venuto",
+    },
+    "age_band": {
+        "under_65": "meno di 65 anni",
+        "65_74": "da 65 a 74 anni",
+        "75_plus": "75 anni e più",
+        "unknown": "età non indicata",
+    },
+    "language": {
+        "it": "Italiano",
+        "en": "Inglese",
+        "ar": "Arabo",
+        "ro": "Rumeno",
+        "sq": "Albanese",
+        "uk": "Ucraino",
+        "zh": "Cinese",
+    },
     "hamlet": {
         "pending": "in attesa di pubblicazione",
         "posted": "pubblicata",

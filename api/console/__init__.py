@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request, status
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -20,12 +20,20 @@ from api.console import (
     broadcasts,
     conversations,
     handoff,
+    help_given,
     needs,
     overview,
     residents,
     schedule,
 )
-from api.console.web import TEMPLATES, ActionFailed, LoginRequired, flash, redirect
+from api.console.web import (
+    SECURITY_HEADERS,
+    TEMPLATES,
+    ActionFailed,
+    LoginRequired,
+    flash,
+    redirect,
+)
 
 PREFIX = "/console"
 ROUTERS = (
@@ -35,6 +43,7 @@ ROUTERS = (
     audio,
     needs,
     schedule,
+    help_given,
     broadcasts,
     overview,
     residents,
@@ -64,9 +73,15 @@ async def _action_failed(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ActionFailed)
     # The actions speak English to developers; staff get the gist in Italian, detail after.
     if isinstance(exc.__cause__, InvalidTransition):
-        flash(request, f"Non fatto: lo stato è cambiato nel frattempo ({exc}).", "error")
+        text = f"Non fatto: lo stato è cambiato nel frattempo ({exc})."
     else:
-        flash(request, f"Non fatto: {exc}", "error")
+        text = f"Non fatto: {exc}"
+    if request.headers.get("hx-request") == "true":
+        # An action done in place says why in the page's error box; the page stays as it is.
+        html = TEMPLATES.get_template("_action_error.html").render(text=text)
+        headers = {**SECURITY_HEADERS, "HX-Retarget": "#action-error", "HX-Reswap": "innerHTML"}
+        return HTMLResponse(html, headers=headers)
+    flash(request, text, "error")
     return redirect(exc.back)
 
 

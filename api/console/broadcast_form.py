@@ -9,19 +9,12 @@ from typing import Any
 
 from actions.broadcasts import BROADCAST_CHANNELS, LANGUAGES
 from api.console.web import Clock
+from bot.staff_labels import LABELS
 
 # Twilio refuses a message body longer than this; Telegram allows more, SMS far less.
 TEXT_MAX = 1600
 CONTENT_SID_MAX = 64  # the column's size
-LANGUAGE_NAMES = {
-    "it": "Italiano",
-    "en": "Inglese",
-    "ar": "Arabo",
-    "ro": "Rumeno",
-    "sq": "Albanese",
-    "uk": "Ucraino",
-    "zh": "Cinese",
-}
+LANGUAGE_NAMES = LABELS["language"]
 FIELDS = (
     *(f"text_{lang}" for lang in LANGUAGES),
     "quartiere",

@@ -59,6 +59,14 @@ REASONS = {
     ),
 }
 CHART_KEYS = ("delivered", "sent", "pending", "failed", "skipped")
+# Colours that mean what they say: green arrived, blue on its way, grey waiting, red failed.
+CHART_COLORS = {
+    "delivered": "#009E73",
+    "sent": "#0072B2",
+    "pending": "#999999",
+    "failed": "#D55E00",
+    "skipped": "#E69F00",
+}
 
 
 async def broadcast_staff(user: ConsoleStaff) -> StaffUser:
@@ -256,6 +264,7 @@ async def _progress(session: AsyncSession, broadcast: Broadcast) -> dict[str, An
         {label("channel", channel): counts for channel, counts in per_channel.items()},
         CHART_KEYS,
         {key: label("delivery", key) for key in CHART_KEYS},
+        CHART_COLORS,
     )
     return {
         "broadcast": broadcast,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 # Okabe-Ito: told apart by people with the common colour-vision deficiencies.
@@ -19,6 +19,8 @@ class Segment:
     width: float
     color: str
     title: str
+    start: float = 0.0  # where it starts and how long it is, in % of the plot (HTML rows)
+    share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -44,13 +46,16 @@ class BarChart:
 
 
 def stacked_bars(
-    rows: Mapping[str, Mapping[str, int]], keys: Sequence[str], names: Mapping[str, str]
+    rows: Mapping[str, Mapping[str, int]],
+    keys: Sequence[str],
+    names: Mapping[str, str],
+    colors: Mapping[str, str] | None = None,
 ) -> BarChart:
     """Bars for `rows` (label -> key -> count), stacked in the order of `keys`."""
     width, label_width, row, bar_height = 720, 170, 30, 20
     plot = width - label_width - 50
     biggest = max((sum(counts.values()) for counts in rows.values()), default=0) or 1
-    colors = {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(keys)}
+    colors = colors or {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(keys)}
     bars = []
     for index, (label, counts) in enumerate(rows.items()):
         x, segments = float(label_width), []
@@ -58,7 +63,9 @@ def stacked_bars(
             if counts.get(key):
                 size = plot * counts[key] / biggest
                 title = f"{names.get(key, key)}: {counts[key]}"
-                segments.append(Segment(round(x, 1), round(size, 1), colors[key], title))
+                start, share = (x - label_width) * 100 / plot, size * 100 / plot
+                segment = Segment(round(x, 1), round(size, 1), colors[key], title)
+                segments.append(replace(segment, start=round(start, 2), share=round(share, 2)))
                 x += size
         bars.append(Bar(label, 10 + index * row, sum(counts.values()), tuple(segments)))
     used = [key for key in keys if any(counts.get(key) for counts in rows.values())]

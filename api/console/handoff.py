@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -14,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from actions import handoff_desk as desk
 from actions import notes, places, privacy, residents
 from actions.errors import HeldByAnother, NotFound
-from actions.models import Delivery, Handoff, StaffUser
+from actions.models import Delivery, Handoff, Resident, StaffUser
 from actions.staff import may_see_handoff
-from api.console import live
+from api.console import live, transcript
 from api.console.web import (
+    SECURITY_HEADERS,
     SESSION_STAFF,
     SESSION_VERSION,
     ActionFailed,
@@ -32,7 +34,7 @@ from api.console.web import (
     session_holds,
     staff_name,
 )
-from api.csrf import verify_csrf
+from api.csrf import csrf_token, verify_csrf
 from api.deps import Id, Now, Room, Session
 from bot.staff_labels import colleague_name
 
@@ -63,7 +65,6 @@ async def conversation(
         author.id: staff_name(author)
         for author in await session.scalars(select(StaffUser).where(StaffUser.id.in_(authors)))
     }
-    case = {casa.id: casa for casa in await places.list_case(session)}
     return page(
         request,
         "handoff.html",
@@ -71,15 +72,8 @@ async def conversation(
         handoff=handoff,
         resident=resident,
         casa=casa,
-        live_html=await render_live(session, handoff, clock_of(request)),
+        live_html=await render_live(session, handoff, user, clock_of(request), csrf_token(request)),
         notes=[(note, names.get(note.staff_id or 0, "—")) for note in note_rows],
-        case=list(case.values()),
-        colleagues=[
-            (colleague.id, colleague_name(colleague), case.get(colleague.casa_id or 0))
-            for colleague in await desk.transfer_targets(session, by=user)
-        ],
-        held_by_other=handoff.claimed_by_staff_id not in (None, user.id),
-        reply_address=await residents.reachable_address(session, handoff.resident_id),
     )
 
 
@@ -90,7 +84,7 @@ async def conversation_stream(handoff_id: Id, request: Request) -> Response:
     version = request.session.get(SESSION_VERSION)
     if not isinstance(staff_id, int):
         return PlainTextResponse("log in first", status_code=401)
-    store, clock = request.app.state.store, clock_of(request)
+    store, clock, token = request.app.state.store, clock_of(request), csrf_token(request)
 
     async def render() -> str | None:
         async with store.sessions() as session:
@@ -100,13 +94,28 @@ async def conversation_stream(handoff_id: Id, request: Request) -> Response:
                 return None
             if not may_see_handoff(user, handoff):
                 return None
-            return await render_live(session, handoff, clock)
+            return await render_live(session, handoff, user, clock, token)
 
     return live.stream(request, render, event="conversation")
 
 
-async def render_live(session: AsyncSession, handoff: Handoff, clock: Clock) -> str:
-    """Status, transcript and the answers sent, as the page shows them and the stream sends."""
+async def _staff_by_id(session: AsyncSession) -> dict[int, StaffUser]:
+    return {s.id: s for s in await session.scalars(select(StaffUser).order_by(StaffUser.id))}
+
+
+async def render_live(
+    session: AsyncSession,
+    handoff: Handoff,
+    user: StaffUser,
+    clock: Clock,
+    token: str,
+    *,
+    notice: str | None = None,
+    error: str | None = None,
+) -> str:
+    """Status, actions, the current request, the answer box and the older visits."""
+    resident = await session.get(Resident, handoff.resident_id)
+    assert resident is not None
     messages = await residents.recent_messages(
         session, resident_id=handoff.resident_id, limit=TRANSCRIPT_LENGTH
     )
@@ -116,24 +125,63 @@ async def render_live(session: AsyncSession, handoff: Handoff, clock: Clock) -> 
             .where(
                 Delivery.resident_id == handoff.resident_id,
                 Delivery.kind == "relay",
-                Delivery.created_at >= handoff.opened_at,
+                Delivery.created_at >= (messages[0].created_at if messages else handoff.opened_at),
             )
             .order_by(Delivery.created_at, Delivery.id)
         )
     ).all()
-    holder = (
-        await session.get(StaffUser, handoff.claimed_by_staff_id)
-        if handoff.claimed_by_staff_id
-        else None
+    staff = await _staff_by_id(session)
+    case_by_id = {casa.id: casa for casa in await places.list_case(session)}
+    current, older = transcript.sessions_of(
+        transcript.lines_of(messages, resident, staff, answers), handoff.opened_at
     )
     return fragment(
         "_conversation.html",
         handoff=handoff,
-        held_by=staff_name(holder),
-        messages=messages,
-        answers=answers,
+        resident=resident,
+        held_by=staff_name(staff.get(handoff.claimed_by_staff_id or 0)),
+        held_by_other=handoff.claimed_by_staff_id not in (None, user.id),
+        me=user,
+        current=current,
+        older=older,
+        case=list(case_by_id.values()),
+        colleagues=[
+            (colleague.id, colleague_name(colleague), case_by_id.get(colleague.casa_id or 0))
+            for colleague in await desk.transfer_targets(session, by=user)
+        ],
+        reply_address=await residents.reachable_address(session, handoff.resident_id),
+        notice=notice,
+        error=error,
         clock=clock,
+        csrf_token=token,
     )
+
+
+def _htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+async def _answered(
+    request: Request,
+    session: AsyncSession,
+    handoff_id: int,
+    user: StaffUser,
+    *,
+    notice: str | None = None,
+    error: str | None = None,
+) -> HTMLResponse:
+    """An htmx action's answer: the live part of the page, changed in place by the browser."""
+    handoff = await visible_handoff(session, handoff_id, user)
+    html = await render_live(
+        session,
+        handoff,
+        user,
+        clock_of(request),
+        csrf_token(request),
+        notice=notice,
+        error=error,
+    )
+    return HTMLResponse(html, headers=SECURITY_HEADERS)
 
 
 def _here(handoff_id: int) -> str:
@@ -154,45 +202,63 @@ async def at_desk(session: AsyncSession, handoff_id: int) -> AsyncIterator[None]
         raise ActionFailed(why, failed.back) from failed.__cause__
 
 
-@router.post("/{handoff_id}/claim")
-async def claim(handoff_id: Id, user: ConsoleStaff, session: Session, now: Now) -> RedirectResponse:
+async def _done(
+    request: Request, session: AsyncSession, handoff_id: int, user: StaffUser, said: str
+) -> Response:
+    """After an action: htmx gets the live part and a short spoken summary; a form a redirect."""
+    if not _htmx(request):
+        flash(request, said)
+        return redirect(_here(handoff_id))
+    answer = await _answered(request, session, handoff_id, user)
+    answer.headers["HX-Trigger"] = json.dumps({"announce": said})
+    return answer
+
+
+@router.post("/{handoff_id}/claim", response_model=None)
+async def claim(
+    handoff_id: Id, request: Request, user: ConsoleStaff, session: Session, now: Now
+) -> Response:
     """ "Prendo io": the bot goes quiet and relays."""
     await visible_handoff(session, handoff_id, user)
     async with at_desk(session, handoff_id):
         await desk.claim(session, handoff_id=handoff_id, by=user, via="console", now=now)
-    return redirect(_here(handoff_id))
+    return await _done(request, session, handoff_id, user, "Conversazione presa in carico.")
 
 
-@router.post("/{handoff_id}/reply")
+@router.post("/{handoff_id}/reply", response_model=None)
 async def reply(
     handoff_id: Id,
+    request: Request,
     user: ConsoleStaff,
     session: Session,
     now: Now,
     text: Annotated[str, Form(max_length=1600)],
-) -> RedirectResponse:
+) -> Response:
     """Answer the resident on their own channel (a waiting handoff is claimed by answering)."""
     await visible_handoff(session, handoff_id, user)
     async with at_desk(session, handoff_id):
         await desk.answer(
             session, handoff_id=handoff_id, by=user, text=text, via="console", now=now
         )
-    return redirect(_here(handoff_id))
+    return await _done(request, session, handoff_id, user, "Risposta in coda per l'invio.")
 
 
-@router.post("/{handoff_id}/release")
+@router.post("/{handoff_id}/release", response_model=None)
 async def release(
     handoff_id: Id, request: Request, user: ConsoleStaff, session: Session, now: Now
-) -> RedirectResponse:
+) -> Response:
     """Hand the conversation back to the bot."""
     await visible_handoff(session, handoff_id, user)
     async with at_desk(session, handoff_id):
         await desk.release(session, handoff_id=handoff_id, by=user, via="console", now=now)
-    flash(request, f"Conversazione n. {handoff_id} ridata al bot.")
+    said = f"Conversazione n. {handoff_id} ridata al bot."
+    if _htmx(request):
+        return await _done(request, session, handoff_id, user, said)
+    flash(request, said)
     return redirect(INBOX)
 
 
-@router.post("/{handoff_id}/close")
+@router.post("/{handoff_id}/close", response_model=None)
 async def close(
     handoff_id: Id,
     request: Request,
@@ -200,18 +266,17 @@ async def close(
     session: Session,
     now: Now,
     outcome: Annotated[str, Form(min_length=1, max_length=desk.MAX_OUTCOME)],
-) -> RedirectResponse:
+) -> Response:
     """Close with an outcome; the bot answers the resident again."""
     await visible_handoff(session, handoff_id, user)
     async with at_desk(session, handoff_id):
         await desk.close(
             session, handoff_id=handoff_id, by=user, outcome=outcome, via="console", now=now
         )
-    flash(request, f"Conversazione n. {handoff_id} chiusa.")
-    return redirect(_here(handoff_id))
+    return await _done(request, session, handoff_id, user, f"Conversazione n. {handoff_id} chiusa.")
 
 
-@router.post("/{handoff_id}/transfer")
+@router.post("/{handoff_id}/transfer", response_model=None)
 async def transfer(
     handoff_id: Id,
     request: Request,
@@ -221,7 +286,7 @@ async def transfer(
     room: Room,
     casa_id: Annotated[str, Form()] = "",
     staff_id: Annotated[str, Form()] = "",
-) -> RedirectResponse:
+) -> Response:
     """Pass to another Casa (waiting there) or to a colleague (held by them)."""
     await visible_handoff(session, handoff_id, user)
     async with at_desk(session, handoff_id):
@@ -235,8 +300,13 @@ async def transfer(
             now=now,
             announcer=room,
         )
-    flash(request, f"Conversazione n. {handoff_id} passata.")
-    return redirect(_here(handoff_id) if may_see_handoff(user, handoff) else INBOX)
+    said = f"Conversazione n. {handoff_id} passata."
+    if may_see_handoff(user, handoff):
+        return await _done(request, session, handoff_id, user, said)
+    flash(request, said)
+    if _htmx(request):  # no longer theirs to see: the inbox, as a plain form would
+        return Response(status_code=204, headers={"HX-Redirect": INBOX})
+    return redirect(INBOX)
 
 
 @router.post("/{handoff_id}/notes")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import audit, hamlet_posts, needs
 from actions.errors import DomainError
 from actions.humhub import HumHubError
-from actions.models import Need
+from actions.models import ChannelAddress, Need
 from api.console.web import (
     ActionFailed,
     ConsoleStaff,
@@ -49,6 +51,7 @@ async def board(
     if category in needs.CATEGORIES:
         query = query.where(Need.category == category)
     rows = (await session.scalars(query.limit(SHOWN))).all()
+    contacts = await _contacts(session, [n.resident_id for n in rows if n.consent_contact])
     return page(
         request,
         "needs.html",
@@ -59,6 +62,7 @@ async def board(
         statuses=tuple(needs.TRANSITIONS),
         categories=needs.CATEGORIES,
         chosen={"status": status, "category": category},
+        contacts=contacts,
         back=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
     )
 
@@ -131,8 +135,9 @@ async def take_off_hamlet(
 
 
 async def _row(
-    request: Request, session: Session, need: Need, back: str, **extra: str
+    request: Request, session: AsyncSession, need: Need, back: str, **extra: str
 ) -> HTMLResponse:
+    contacts = await _contacts(session, [need.resident_id] if need.consent_contact else [])
     return partial(
         request,
         "_need_row.html",
@@ -140,5 +145,62 @@ async def _row(
         hamlet=await hamlet_posts.posts_of_needs(session, need_ids=[need.id]),
         transitions=needs.TRANSITIONS,
         back=back,
+        contacts=contacts,
         **extra,
     )
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A way to call or write back to a resident who agreed to be contacted."""
+
+    channel: str
+    address: str
+
+    @property
+    def masked(self) -> str:
+        """Only the last digits until someone asks to see it (and the audit log says who)."""
+        return "•••• " + self.address[-3:]
+
+    @property
+    def phone(self) -> str | None:
+        """The number for a tel: link (SMS and WhatsApp are phone numbers; Telegram is not)."""
+        number = self.address.removeprefix("whatsapp:")
+        return number if self.channel in ("sms", "whatsapp") and number[1:].isdigit() else None
+
+
+async def _contacts(session: AsyncSession, resident_ids: list[int]) -> dict[int, list[Contact]]:
+    """The addresses of residents who agreed to be contacted, by resident."""
+    if not resident_ids:
+        return {}
+    found = await session.scalars(
+        select(ChannelAddress)
+        .where(ChannelAddress.resident_id.in_(resident_ids), ChannelAddress.opted_out.is_(False))
+        .order_by(ChannelAddress.id)
+    )
+    contacts: dict[int, list[Contact]] = {}
+    for address in found:
+        contacts.setdefault(address.resident_id, []).append(
+            Contact(address.channel, address.address)
+        )
+    return contacts
+
+
+@router.post("/{need_id}/contact")
+async def reveal_contact(
+    need_id: int, request: Request, user: ConsoleStaff, session: Session, now: Now
+) -> HTMLResponse:
+    """The full contact of a resident who agreed to be called back; the audit log keeps who."""
+    need = await session.scalar(needs_visible(select(Need).where(Need.id == need_id), user))
+    if need is None or not need.consent_contact:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no contact for need {need_id}")
+    contacts = (await _contacts(session, [need.resident_id])).get(need.resident_id, [])
+    audit.record(
+        session,
+        staff_id=user.id,
+        action="need.contact",
+        target=f"need:{need_id}",
+        now=now,
+        detail={"via": "console", "channels": [c.channel for c in contacts]},
+    )
+    return partial(request, "_need_contact.html", need=need, contacts=contacts, revealed=True)

@@ -104,12 +104,14 @@ def _event_form(
     event_id: int | None,
     values: dict[str, Any],
     error: str | None = None,
+    invalid: tuple[str, ...] = (),
 ) -> HTMLResponse:
     return page(
         request,
         "event_form.html",
         user,
         status_code=400 if error else 200,
+        invalid=invalid,
         case=case,
         event_id=event_id,
         values=values,
@@ -184,7 +186,15 @@ async def _save_event(
             event = await schedule.update_event(session, event_id=event_id, fields=fields)
     except (ValueError, DomainError) as exc:  # checked before anything is written
         case = await _case(session, user)
-        return _event_form(request, user, case, event_id, form.model_dump(), error=_why(exc))
+        return _event_form(
+            request,
+            user,
+            case,
+            event_id,
+            form.model_dump(),
+            error=_why(exc),
+            invalid=_fields_of(exc),
+        )
     action = "event.create" if event_id is None else "event.update"
     _record(session, user, action, f"event:{event.id}", now, title=event.title)
     flash(request, f"Evento salvato: {event.title}, {clock.when(event.starts_at)}.")
@@ -209,6 +219,24 @@ def _why(exc: Exception) -> str:
     if isinstance(exc, ValueError):
         return "Data o ora non valide."
     return f"Non salvato: {exc}"
+
+
+# Which fields a refusal is about, so the page can mark them (aria-invalid) and tie the
+# message to them (aria-describedby).
+FIELD_WORDS = (
+    ("title", ("title",)),
+    ("accessibility", ("accessibility",)),
+    ("end", ("end",)),
+    ("topic", ("topic",)),
+    ("seats", ("seats",)),
+)
+
+
+def _fields_of(exc: Exception) -> tuple[str, ...]:
+    if isinstance(exc, ValueError):
+        return ("day", "start", "end")
+    text = str(exc)
+    return tuple(name for name, words in FIELD_WORDS if any(w in text for w in words))
 
 
 # --- SPID slots ---------------------------------------------------------------------------
@@ -262,12 +290,14 @@ def _slot_form(
     slot: SpidSlot | None,
     values: dict[str, Any],
     error: str | None = None,
+    invalid: tuple[str, ...] = (),
 ) -> HTMLResponse:
     return page(
         request,
         "slot_form.html",
         user,
         status_code=400 if error else 200,
+        invalid=invalid,
         case=case,
         slot=slot,
         values=values,
@@ -296,7 +326,8 @@ async def create_slot(
             session, casa_id=casa_id, starts_at=clock.parse(day, start), seats=seats, now=now
         )
     except (ValueError, DomainError) as exc:  # checked before anything is written
-        return _slot_form(request, user, await _case(session, user), None, values, _why(exc))
+        case = await _case(session, user)
+        return _slot_form(request, user, case, None, values, _why(exc), _fields_of(exc))
     _record(session, user, "slot.create", f"slot:{slot.id}", now, seats=seats)
     flash(request, f"Sessione SPID aperta: {clock.when(slot.starts_at)}, {seats} posti.")
     return redirect(SLOTS)
@@ -321,7 +352,8 @@ async def update_slot(
     try:
         starts_at = clock.parse(day, start)
     except ValueError as exc:
-        return _slot_form(request, user, await _case(session, user), slot, values, _why(exc))
+        case = await _case(session, user)
+        return _slot_form(request, user, case, slot, values, _why(exc), _fields_of(exc))
     with failing_back(f"{SLOTS}/{slot_id}/edit"):
         slot, moved = await schedule.update_slot(
             session, slot_id=slot_id, starts_at=starts_at, seats=seats, now=now

@@ -164,6 +164,7 @@ class Conversations:
                 direction="out",
                 text=reply.text,
                 now=now,
+                options=list(reply.options),
             )
             if deliver:
                 payload = reply.to_dict()

@@ -100,7 +100,7 @@ async def test_compose_preview_send_and_watch_the_statistics(
     totals = progress.locator("#totals")
     await expect(totals.locator('[data-count="sent"]')).to_have_text(str(len(chats) - 1))
     await expect(totals.locator('[data-count="failed"]')).to_have_text("1")
-    await expect(progress.locator("svg.chart rect").first).to_be_visible()
+    await expect(progress.locator("svg.bar rect").first).to_be_visible()
     await expect(progress.locator(".reasons")).to_contain_text("Telegram, non consegnato")
     await expect(progress.locator("button:has-text('Annulla')")).to_have_count(0)
     assert await page.evaluate("window.marker") == "same page"

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, async_playwright, expect
 from sqlalchemy import select
@@ -18,7 +15,7 @@ from actions.db import SessionFactory, transaction
 from actions.models import Delivery, Handoff
 from tests.conftest import NOW
 from tests.console.conftest import PASSWORD, SECRET, add_staff, resident_waiting
-from tests.support.processes import PORTINERIA, environment, free_port
+from tests.support.processes import environment, serving
 
 pytestmark = pytest.mark.processes
 
@@ -39,29 +36,9 @@ def server(
     database: tuple[str, str | None], demo_sessions: SessionFactory, tmp_path: Path
 ) -> Iterator[str]:
     """`portineria serve` on the migrated demo database (no channels configured)."""
-    port = free_port()
-    log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen(
-        [PORTINERIA, "serve", "--port", str(port)],
-        env=environment(database, PORTINERIA_SECRET_KEY=SECRET),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{base}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-                time.sleep(0.2)
+    env = environment(database, PORTINERIA_SECRET_KEY=SECRET)
+    with serving(env, tmp_path / "serve.log") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture
@@ -111,7 +88,7 @@ async def test_a_custodian_claims_answers_and_closes(
     await expect(status).to_have_attribute("data-status", "claimed")
     await page.fill("#reply-text", "Buongiorno, sono Anna della Casa. La chiamo tra poco.")
     await page.click("button:has-text('Invia')")
-    await expect(page.locator(".answers")).to_contain_text("Buongiorno, sono Anna della Casa.")
+    await expect(page.locator("#current .msg.person")).to_contain_text("Buongiorno, sono Anna")
     async with demo_sessions() as session:
         relay = await session.scalar(select(Delivery).where(Delivery.kind == "relay"))
         assert relay is not None and relay.channel == "telegram" and relay.address == "424242"

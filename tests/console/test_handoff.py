@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import httpx
@@ -23,7 +24,7 @@ from actions.models import (
 )
 from api.console import live
 from tests.conftest import NOW
-from tests.console.conftest import add_staff, log_in, post, resident_waiting
+from tests.console.conftest import add_staff, log_in, post, resident_waiting, token_of
 
 
 async def test_claim_answer_note_close(
@@ -132,7 +133,7 @@ async def test_live_streams_send_the_inbox_and_the_conversation(
     inbox = await console.get("/console/inbox/stream")
     assert inbox.headers["content-type"].startswith("text/event-stream")
     assert "event: inbox\nid: " in inbox.text
-    assert f'data: <li class="card waiting" data-handoff="{waiting.handoff_id}">' in inbox.text
+    assert f'id="card-{waiting.handoff_id}" data-handoff="{waiting.handoff_id}"' in inbox.text
     event_id = inbox.text.split("id: ")[1].split("\n")[0]
     again = await console.get("/console/inbox/stream", headers={"Last-Event-ID": event_id})
     assert "event:" not in again.text  # nothing changed, nothing re-sent
@@ -149,6 +150,43 @@ async def test_an_emergency_comes_first(
     await log_in(console, "c@ospizio.it")
     first = re.search(r'data-handoff="(\d+)"', (await console.get("/console/inbox")).text)
     assert first is not None and first.group(1) == str(urgent.handoff_id)
+
+
+async def test_actions_in_place_answer_with_the_live_part_and_a_summary(
+    console: httpx.AsyncClient, demo_sessions: SessionFactory
+) -> None:
+    await add_staff(demo_sessions, "anna@ospizio.it", "custodian", "Ospizio")
+    waiting = await resident_waiting(demo_sessions)
+    await log_in(console, "anna@ospizio.it")
+    here = f"/console/handoffs/{waiting.handoff_id}"
+    token = await token_of(console, here)
+    htmx = {"HX-Request": "true", "X-CSRF-Token": token}
+    claimed = await console.post(f"{here}/claim", headers=htmx)
+    assert claimed.status_code == 200 and 'data-status="claimed"' in claimed.text
+    assert json.loads(claimed.headers["HX-Trigger"]) == {
+        "announce": "Conversazione presa in carico."
+    }
+    assert "<html" not in claimed.text  # only the live part, changed in place
+    again = await console.post(f"{here}/claim", headers=htmx)
+    assert again.status_code == 200 and again.headers["HX-Retarget"] == "#action-error"
+    assert "Non fatto" in again.text
+    released = await console.post(f"{here}/release", headers=htmx)
+    assert "Ridata al bot" in released.text and "la segue" not in released.text
+
+
+async def test_a_handoff_of_no_casa_is_every_custodians(
+    console: httpx.AsyncClient, demo_sessions: SessionFactory
+) -> None:
+    await add_staff(demo_sessions, "c@orologio.it", "custodian", "Orologio")
+    nowhere = await resident_waiting(demo_sessions, quartiere="")
+    await log_in(console, "c@orologio.it")
+    here = f"/console/handoffs/{nowhere.handoff_id}"
+    assert f'id="card-{nowhere.handoff_id}"' in (await console.get("/console/inbox")).text
+    assert (await console.get(here)).status_code == 200
+    assert (await post(console, f"{here}/claim")).status_code == 303
+    async with demo_sessions() as session:
+        handoff = await session.get(Handoff, nowhere.handoff_id)
+        assert handoff is not None and handoff.status == "claimed"
 
 
 async def test_the_transfer_list_names_only_the_colleagues_one_may_pass_it_to(

@@ -84,3 +84,45 @@ async def test_a_custodian_sees_only_their_neighbourhood(
     assert need.reference not in (await console.get("/console/needs")).text
     answer = await post(console, f"/console/needs/{need.id}/status", status="solved")
     assert answer.status_code == 404
+
+
+async def test_the_contact_shows_masked_until_asked_and_the_asking_is_audited(
+    console: httpx.AsyncClient, demo_sessions: SessionFactory
+) -> None:
+    await add_staff(demo_sessions, "c@ospizio.it", "custodian", "Ospizio")
+    waiting = await resident_waiting(demo_sessions, channel="sms", address="+393331234567")
+    need = await _need(demo_sessions, "Ospizio", waiting.resident_id)
+    await log_in(console, "c@ospizio.it")
+    board = await console.get("/console/needs")
+    assert "•••• 567" in board.text and "+393331234567" not in board.text
+    token = await token_of(console, "/console/needs")
+    shown = await console.post(
+        f"/console/needs/{need.id}/contact",
+        data={"csrf_token": token},
+        headers={"HX-Request": "true"},
+    )
+    assert shown.status_code == 200 and 'href="tel:+393331234567"' in shown.text
+    async with demo_sessions() as session:
+        entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "need.contact"))
+        assert entry is not None and entry.target == f"need:{need.id}"
+
+
+async def test_no_contact_without_consent(
+    console: httpx.AsyncClient, demo_sessions: SessionFactory
+) -> None:
+    await add_staff(demo_sessions, "c@ospizio.it", "custodian", "Ospizio")
+    waiting = await resident_waiting(demo_sessions, channel="sms", address="+393331234567")
+    async with transaction(demo_sessions) as session:
+        need = await needs.file_need(
+            session,
+            resident_id=waiting.resident_id,
+            category="waste",
+            description="Sacchi",
+            location="",
+            quartiere="Ospizio",
+            consent_contact=False,
+            now=NOW,
+        )
+    await log_in(console, "c@ospizio.it")
+    assert "•••• 567" not in (await console.get("/console/needs")).text
+    assert (await post(console, f"/console/needs/{need.id}/contact")).status_code == 404

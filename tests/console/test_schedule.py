@@ -45,6 +45,10 @@ async def test_create_edit_cancel_an_event(
         assert event is not None and event.starts_at.astimezone(ROME).hour == 16
     bad = await post(console, f"/console/events/{event.id}", **{**form, "end": "15:00"})
     assert bad.status_code == 400 and "Non salvato" in bad.text
+    # The refusal is tied to the field it is about.
+    assert 'id="end" aria-invalid="true" aria-describedby="form-error"' in bad.text
+    assert 'id="title" aria-invalid' not in bad.text
+    assert 'Modifica<span class="visually-hidden"> Merenda in cortile del ' in listed.text
     await post(console, f"/console/events/{event.id}", **{**form, "title": "Merenda e giochi"})
     await post(console, f"/console/events/{event.id}/cancel")
     async with demo_sessions() as session:
