@@ -93,19 +93,30 @@ def training_figures(skip_scratch: bool) -> dict[str, float | None]:
 
 def memory_mb() -> dict[str, float]:
     """RSS of a fresh process: bare, after importing the NLU, after loading and parsing."""
-    out = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(CACHE), str(HELDOUT)],
-                         check=True, capture_output=True, text=True, cwd=ROOT).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, str(CACHE), str(HELDOUT)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
     bare, imported, loaded = (int(v) / 1024 for v in out.split()[-3:])
-    return {"memory_mb": round(loaded - bare, 1),
-            "memory_mb_after_imports": round(loaded - imported, 1)}
+    return {
+        "memory_mb": round(loaded - bare, 1),
+        "memory_mb_after_imports": round(loaded - imported, 1),
+    }
 
 
 def idlest_cpu() -> int:
     """The CPU that was idle the longest over half a second (the bench shares the machine)."""
+
     def idle() -> dict[int, int]:
         lines = Path("/proc/stat").read_text().splitlines()
-        return {int(f[0][3:]): int(f[4]) for f in (line.split() for line in lines)
-                if f[0].startswith("cpu") and f[0][3:].isdigit()}
+        return {
+            int(f[0][3:]): int(f[4])
+            for f in (line.split() for line in lines)
+            if f[0].startswith("cpu") and f[0][3:].isdigit()
+        }
 
     before = idle()
     time.sleep(0.5)
@@ -133,7 +144,8 @@ def latency_figures(nlu: BuiltinNLU) -> tuple[Report, dict[str, Any]]:
     fresh = [e for e in examples if fold(e.text) not in training]
     wrong = {text for text, *_ in report.errors}
     return report, {
-        "cascade_stages": stages, "fast_threshold": nlu.cascade.model.fast_threshold,
+        "cascade_stages": stages,
+        "fast_threshold": nlu.cascade.model.fast_threshold,
         "latency_ms_p50_cached": cached.latency_ms_p50,
         "latency_ms_p95_cached": cached.latency_ms_p95,
         "accuracy_encoder_only": encoder_only.accuracy,
@@ -151,10 +163,15 @@ def run(*, skip_scratch: bool) -> dict[str, Any]:
     report, extra = latency_figures(nlu)
     return {
         "backend": "builtin (e5-small q4 + n-grams, linear SVMs, cascade)",
-        **report.to_dict(), "language_id_accuracy": report.language_id_accuracy,
-        "entities": {name: {"precision": p, "recall": r}
-                     for name, (p, r) in report.entities.items()},
-        **extra, **training, **memory_mb(), "train_examples": len(load_examples()),
+        **report.to_dict(),
+        "language_id_accuracy": report.language_id_accuracy,
+        "entities": {
+            name: {"precision": p, "recall": r} for name, (p, r) in report.entities.items()
+        },
+        **extra,
+        **training,
+        **memory_mb(),
+        "train_examples": len(load_examples()),
     }
 
 
@@ -165,22 +182,32 @@ def print_table(figures: dict[str, Any]) -> None:
         ("backend", figures["backend"]),
         ("held-out examples", figures["n"]),
         ("accuracy (threshold 0.45)", f"{figures['accuracy']:.3f}"),
-        (f"  on texts not in training ({figures['n_unseen_texts']})",
-         f"{figures['accuracy_unseen_texts']:.3f}"),
+        (
+            f"  on texts not in training ({figures['n_unseen_texts']})",
+            f"{figures['accuracy_unseen_texts']:.3f}",
+        ),
         ("macro F1", f"{figures['macro_f1']:.3f}"),
         *((f"  accuracy {lang}", f"{acc:.3f}") for lang, acc in figures["per_language"].items()),
         ("language identified (None = wrong)", f"{figures['language_id_accuracy']:.3f}"),
-        ("latency p50 / p95 (cascade)",
-         f"{figures['latency_ms_p50']:.1f} / {figures['latency_ms_p95']:.1f} ms"),
-        ("latency p50 / p95 (encoder always)",
-         f"{figures['latency_ms_p50_encoder_only']:.1f} / "
-         f"{figures['latency_ms_p95_encoder_only']:.1f} ms"
-         f" (accuracy {figures['accuracy_encoder_only']:.3f})"),
-        ("latency p50 / p95 (cache hits)",
-         f"{figures['latency_ms_p50_cached']:.1f} / {figures['latency_ms_p95_cached']:.1f} ms"),
+        (
+            "latency p50 / p95 (cascade)",
+            f"{figures['latency_ms_p50']:.1f} / {figures['latency_ms_p95']:.1f} ms",
+        ),
+        (
+            "latency p50 / p95 (encoder always)",
+            f"{figures['latency_ms_p50_encoder_only']:.1f} / "
+            f"{figures['latency_ms_p95_encoder_only']:.1f} ms"
+            f" (accuracy {figures['accuracy_encoder_only']:.3f})",
+        ),
+        (
+            "latency p50 / p95 (cache hits)",
+            f"{figures['latency_ms_p50_cached']:.1f} / {figures['latency_ms_p95_cached']:.1f} ms",
+        ),
         (f"cascade stages (fast >= {figures['fast_threshold']:.3f})", stages),
-        ("training from scratch", _seconds(figures["train_seconds"])
-         + f" ({figures['train_examples']} examples)"),
+        (
+            "training from scratch",
+            _seconds(figures["train_seconds"]) + f" ({figures['train_examples']} examples)",
+        ),
         ("training after adding 3 examples", _seconds(figures["retrain_seconds_after_change"])),
         ("memory added (RSS, imports included)", f"{figures['memory_mb']:.0f} MB"),
         ("memory added after the imports", f"{figures['memory_mb_after_imports']:.0f} MB"),
@@ -190,9 +217,13 @@ def print_table(figures: dict[str, Any]) -> None:
         print(f"{label:<{width}}  {value}")
     print("F1 per intent: " + ", ".join(f"{k} {v:.2f}" for k, v in figures["per_intent"].items()))
     if figures["entities"]:
-        print("entities (presence): " + ", ".join(f"{k} P {v['precision']:.2f} R "
-                                                  f"{v['recall']:.2f}"
-                                                  for k, v in figures["entities"].items()))
+        print(
+            "entities (presence): "
+            + ", ".join(
+                f"{k} P {v['precision']:.2f} R {v['recall']:.2f}"
+                for k, v in figures["entities"].items()
+            )
+        )
 
 
 def _seconds(value: float | None) -> str:
@@ -203,8 +234,11 @@ def main(argv: list[str] | None = None) -> None:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="last line: one JSON object")
-    parser.add_argument("--skip-scratch", action="store_true",
-                        help="do not measure training from an empty cache (about 2 minutes)")
+    parser.add_argument(
+        "--skip-scratch",
+        action="store_true",
+        help="do not measure training from an empty cache (about 2 minutes)",
+    )
     args = parser.parse_args(argv)
     figures = run(skip_scratch=args.skip_scratch)
     print_table(figures)

@@ -43,8 +43,7 @@ def ensure_server(url: str, *, train: bool) -> None:
     port = str(httpx.URL(url).port or 5005)
     command = ["bash", str(SETUP), "all", *(["--force"] if train else [])]
     # setup.sh prints its progress on stdout: keep our stdout for the figures
-    subprocess.run(command, check=True, env={**os.environ, "RASA_PORT": port},
-                   stdout=sys.stderr)
+    subprocess.run(command, check=True, env={**os.environ, "RASA_PORT": port}, stdout=sys.stderr)
 
 
 def _status(url: str) -> dict[str, Any] | None:
@@ -181,8 +180,9 @@ def training_record(model_file: str | None) -> dict[str, Any]:
     return json.loads(record.read_text()) if record.is_file() else {}
 
 
-def run(url: str, *, heldout: Path, languages: Path | None, threshold: float,
-        train: bool) -> dict[str, Any]:
+def run(
+    url: str, *, heldout: Path, languages: Path | None, threshold: float, train: bool
+) -> dict[str, Any]:
     """Train/serve if needed, evaluate, and gather every figure."""
     ensure_server(url, train=train)
     status = _status(url) or {}
@@ -213,8 +213,11 @@ def print_table(figures: dict[str, Any]) -> None:
         *((f"  accuracy {lang}", f"{acc:.3f}") for lang, acc in figures["per_language"].items()),
         ("latency /model/parse p50", f"{figures['latency_ms_p50']:.1f} ms"),
         ("latency /model/parse p95", f"{figures['latency_ms_p95']:.1f} ms"),
-        ("training time", _unit(figures["train_seconds"], "s")
-         + (f" ({figures['train_examples']} examples)" if figures["train_examples"] else "")),
+        (
+            "training time",
+            _unit(figures["train_seconds"], "s")
+            + (f" ({figures['train_examples']} examples)" if figures["train_examples"] else ""),
+        ),
         ("server memory (RSS)", _unit(figures["memory_mb"], "MB")),
     ]
     width = max(len(label) for label, _ in rows)
@@ -238,8 +241,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", action="store_true", help="last line: one JSON object")
     args = parser.parse_args(argv)
     languages = args.languages if args.languages.is_file() else None
-    figures = run(args.url.rstrip("/"), heldout=args.heldout, languages=languages,
-                  threshold=args.threshold, train=args.train)
+    figures = run(
+        args.url.rstrip("/"),
+        heldout=args.heldout,
+        languages=languages,
+        threshold=args.threshold,
+        train=args.train,
+    )
     print_table(figures)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))

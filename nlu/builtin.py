@@ -24,8 +24,15 @@ log = logging.getLogger(__name__)
 class BuiltinNLU:
     """Language, intent (with a fallback below the threshold) and entities of one message."""
 
-    def __init__(self, cascade: Cascade, languages: LanguageIdentifier,
-                 entities: EntityExtractor, *, timezone: str, threshold: float) -> None:
+    def __init__(
+        self,
+        cascade: Cascade,
+        languages: LanguageIdentifier,
+        entities: EntityExtractor,
+        *,
+        timezone: str,
+        threshold: float,
+    ) -> None:
         self.cascade = cascade
         self.languages = languages
         self.entities = entities
@@ -34,15 +41,27 @@ class BuiltinNLU:
         self.trained = False
 
     @classmethod
-    def load(cls, *, data_dir: Path = DEFAULT_DATA_DIR, cache_dir: Path, gazetteer: Gazetteer,
-             timezone: str = "Europe/Rome", threshold: float = DEFAULT_THRESHOLD,
-             encoder: Encoder | None = None) -> BuiltinNLU:
+    def load(
+        cls,
+        *,
+        data_dir: Path = DEFAULT_DATA_DIR,
+        cache_dir: Path,
+        gazetteer: Gazetteer,
+        timezone: str = "Europe/Rome",
+        threshold: float = DEFAULT_THRESHOLD,
+        encoder: Encoder | None = None,
+    ) -> BuiltinNLU:
         """The NLU for this data: the cached model, trained first if the data changed."""
         encoder = encoder or E5Encoder()
         model, trained = load_or_train(data_dir, cache_dir, encoder)
         languages = LanguageIdentifier(low_accuracy=True, scorer=model.language)
-        nlu = cls(Cascade(model, encoder), languages, EntityExtractor(gazetteer),
-                  timezone=timezone, threshold=threshold)
+        nlu = cls(
+            Cascade(model, encoder),
+            languages,
+            EntityExtractor(gazetteer),
+            timezone=timezone,
+            threshold=threshold,
+        )
         nlu.trained = trained
         nlu.warm_up()
         return nlu
@@ -51,8 +70,15 @@ class BuiltinNLU:
         """Load lazy models now, so that a resident's first message is not the slow one."""
         self.languages.warm_up()
         now = datetime.now(self.zone)
-        for text in ("il 3 dicembre", "3 December", "3 decembrie", "3 dhjetor", "3 грудня",
-                     "3 ديسمبر", "一个月"):
+        for text in (
+            "il 3 dicembre",
+            "3 December",
+            "3 decembrie",
+            "3 dhjetor",
+            "3 грудня",
+            "3 ديسمبر",
+            "一个月",
+        ):
             self.entities.extract(text, now=now, language=self.languages.detect(text))
         self.cascade.encoder.encode(["buongiorno"])
 
@@ -78,8 +104,13 @@ class BuiltinNLU:
             intent = top
         entities = self.entities.extract(read, now=now, language=language)
         guess = top.name if top else FALLBACK_INTENT
-        return Parse(text=text, intent=intent, intent_ranking=ranked.ranking,
-                     entities=tuple(e for e in entities if _belongs(e, guess)), language=language)
+        return Parse(
+            text=text,
+            intent=intent,
+            intent_ranking=ranked.ranking,
+            entities=tuple(e for e in entities if _belongs(e, guess)),
+            language=language,
+        )
 
 
 def _belongs(entity: Entity, intent: str) -> bool:

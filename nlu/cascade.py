@@ -15,9 +15,16 @@ from nlu.types import Intent
 
 # Whole-message carrier keywords (Twilio answers them too): they must never be guessed at
 KEYWORDS = {
-    "stop": "unsubscribe", "stopall": "unsubscribe", "unsubscribe": "unsubscribe",
-    "end": "unsubscribe", "quit": "unsubscribe", "start": "subscribe", "unstop": "subscribe",
-    "help": "help", "menu": "help", "0": "help",
+    "stop": "unsubscribe",
+    "stopall": "unsubscribe",
+    "unsubscribe": "unsubscribe",
+    "end": "unsubscribe",
+    "quit": "unsubscribe",
+    "start": "subscribe",
+    "unstop": "subscribe",
+    "help": "help",
+    "menu": "help",
+    "0": "help",
 }
 RANKING_SIZE = 10
 CACHE_SIZE = 2048

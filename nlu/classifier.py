@@ -40,15 +40,18 @@ class CalibratedSVM:
         self.temperature = DEFAULT_TEMPERATURE
         self.out_of_fold: np.ndarray | None = None
 
-    def fit(self, features: csr_matrix, labels: np.ndarray, pool: Executor, *,
-            calibrate: bool = True) -> CalibratedSVM:
+    def fit(
+        self, features: csr_matrix, labels: np.ndarray, pool: Executor, *, calibrate: bool = True
+    ) -> CalibratedSVM:
         """Fit the SVM and (unless told to keep it) its temperature, on the pool's threads."""
         final = pool.submit(_fitted, self.svm.C, features, labels)
         folds = min(self.folds, int(np.unique(labels, return_counts=True)[1].min()))
         if calibrate and folds >= 2:
             splits = StratifiedKFold(folds, shuffle=True, random_state=0).split(features, labels)
-            parts = [(test, pool.submit(_fitted, self.svm.C, features[train], labels[train]))
-                     for train, test in splits]
+            parts = [
+                (test, pool.submit(_fitted, self.svm.C, features[train], labels[train]))
+                for train, test in splits
+            ]
             scores = np.zeros((len(labels), len(np.unique(labels))))
             for test, part in parts:
                 scores[test] = _two_columns(part.result().decision_function(features[test]))
@@ -65,8 +68,9 @@ class CalibratedSVM:
 
     def probabilities(self, features: csr_matrix) -> np.ndarray:
         """One row of calibrated probabilities per input row."""
-        return softmax(_two_columns(self.svm.decision_function(features)) * self.temperature,
-                       axis=1)
+        return softmax(
+            _two_columns(self.svm.decision_function(features)) * self.temperature, axis=1
+        )
 
 
 def _fitted(c: float, features: csr_matrix, labels: np.ndarray) -> LinearSVC:
@@ -126,5 +130,3 @@ def encoder_text(text: str) -> str:
 
 def joined(embedded: np.ndarray, ngrams: csr_matrix) -> csr_matrix:
     return hstack([csr_matrix(embedded * EMBEDDING_WEIGHT), ngrams], format="csr")
-
-

@@ -30,7 +30,9 @@ _ZH_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", star
 # a Casa's appointments fall in the day: "alle 3" means 15:00
 _AFTERNOON_UNTIL = 7
 _DATEPARSER_SETTINGS = {
-    "PREFER_DATES_FROM": "future", "DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first",
+    "PREFER_DATES_FROM": "future",
+    "DATE_ORDER": "DMY",
+    "PREFER_DAY_OF_MONTH": "first",
     "RETURN_AS_TIMEZONE_AWARE": False,
 }
 Span = tuple[int, int]
@@ -159,8 +161,20 @@ def _month_names() -> list[str]:
     names = []
     for code in LANGUAGES:
         info = default_loader.get_locale(code).info
-        for month in ("january", "february", "march", "april", "may", "june", "july",
-                      "august", "september", "october", "november", "december"):
+        for month in (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ):
             names.extend(n for n in info.get(month, ()) if len(n) >= 4 or not n.isascii())
     return names
 

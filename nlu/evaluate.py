@@ -34,8 +34,15 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of `portineria nlu test --json`."""
-        keys = ("accuracy", "macro_f1", "n", "per_intent", "per_language",
-                "latency_ms_p50", "latency_ms_p95")
+        keys = (
+            "accuracy",
+            "macro_f1",
+            "n",
+            "per_intent",
+            "per_language",
+            "latency_ms_p50",
+            "latency_ms_p95",
+        )
         return {key: getattr(self, key) for key in keys}
 
 
@@ -57,8 +64,9 @@ def evaluate(nlu: NLU, examples: Sequence[Example], *, now: datetime) -> Report:
     return replace(report, entities=_entity_scores(examples, found))
 
 
-def _entity_scores(examples: Sequence[Example],
-                   found: list[set[str]]) -> dict[str, tuple[float, float]]:
+def _entity_scores(
+    examples: Sequence[Example], found: list[set[str]]
+) -> dict[str, tuple[float, float]]:
     # only files that annotate entities can say whether one was missed
     if not any(e.entities for e in examples):
         return {}
@@ -71,9 +79,14 @@ def _entity_scores(examples: Sequence[Example],
     return scores
 
 
-def _report(examples: Sequence[Example], gold: list[str], predicted: list[str],
-            detected: list[str | None], latencies: list[float],
-            errors: list[tuple[str, str, str, float]]) -> Report:
+def _report(
+    examples: Sequence[Example],
+    gold: list[str],
+    predicted: list[str],
+    detected: list[str | None],
+    latencies: list[float],
+    errors: list[tuple[str, str, str, float]],
+) -> Report:
     # F1 over the intents of the test file: a fallback is a miss, not a class of its own
     labels = sorted(set(gold))
     precision, recall, f1, support = precision_recall_fscore_support(
@@ -84,18 +97,23 @@ def _report(examples: Sequence[Example], gold: list[str], predicted: list[str],
     with_language = [(e.language, d) for e, d in zip(examples, detected, strict=True) if e.language]
     return Report(
         accuracy=_round(right.mean()) if gold else 0.0,
-        macro_f1=_round(f1_score(gold, predicted, labels=labels, average="macro",
-                                 zero_division=0)) if gold else 0.0,
+        macro_f1=_round(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0))
+        if gold
+        else 0.0,
         n=len(gold),
         per_intent={name: _round(score) for name, score in zip(labels, f1, strict=True)},
-        per_language={lang: _round(right[languages == lang].mean())
-                      for lang in sorted(set(languages))},
+        per_language={
+            lang: _round(right[languages == lang].mean()) for lang in sorted(set(languages))
+        },
         latency_ms_p50=_round(np.percentile(latencies, 50)) if latencies else 0.0,
         latency_ms_p95=_round(np.percentile(latencies, 95)) if latencies else 0.0,
         language_id_accuracy=_round(np.mean([a == b for a, b in with_language]))
-        if with_language else None,
-        table=[(name, _round(p), _round(r), _round(f), int(s))
-               for name, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)],
+        if with_language
+        else None,
+        table=[
+            (name, _round(p), _round(r), _round(f), int(s))
+            for name, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
+        ],
         errors=errors,
     )
 
@@ -107,17 +125,24 @@ def format_report(report: Report, *, max_errors: int = 30) -> str:
     lines.append("")
     lines += [f"{lang:<18}accuracy {acc:.3f}" for lang, acc in report.per_language.items()]
     lines.append("")
-    lines.append(f"accuracy {report.accuracy:.3f}  macro F1 {report.macro_f1:.3f}  n {report.n}  "
-                 f"latency p50 {report.latency_ms_p50:.1f} ms  p95 {report.latency_ms_p95:.1f} ms")
-    lines += [f"entity {name:<14} precision {p:.3f}  recall {r:.3f}"
-              for name, (p, r) in report.entities.items()]
+    lines.append(
+        f"accuracy {report.accuracy:.3f}  macro F1 {report.macro_f1:.3f}  n {report.n}  "
+        f"latency p50 {report.latency_ms_p50:.1f} ms  p95 {report.latency_ms_p95:.1f} ms"
+    )
+    lines += [
+        f"entity {name:<14} precision {p:.3f}  recall {r:.3f}"
+        for name, (p, r) in report.entities.items()
+    ]
     if report.language_id_accuracy is not None:
-        lines.append(f"language identified (None counts as wrong): "
-                     f"{report.language_id_accuracy:.3f}")
+        lines.append(
+            f"language identified (None counts as wrong): {report.language_id_accuracy:.3f}"
+        )
     if report.errors:
         lines.append(f"\nerrors ({len(report.errors)}), text | expected -> got (confidence):")
-        lines += [f"  {text[:70]!r} | {want} -> {got} ({conf:.2f})"
-                  for text, want, got, conf in report.errors[:max_errors]]
+        lines += [
+            f"  {text[:70]!r} | {want} -> {got} ({conf:.2f})"
+            for text, want, got, conf in report.errors[:max_errors]
+        ]
     return "\n".join(lines)
 
 

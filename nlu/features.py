@@ -30,14 +30,14 @@ class NgramFeatures:
     def fit_transform(self, texts: Sequence[str]) -> csr_matrix:
         """Learn the vocabulary from training texts and return their features."""
         folded = [fold(t) for t in texts]
-        return hstack([self._chars.fit_transform(folded), self._words.fit_transform(folded)],
-                      format="csr")
+        return hstack(
+            [self._chars.fit_transform(folded), self._words.fit_transform(folded)], format="csr"
+        )
 
     def transform(self, texts: Sequence[str]) -> csr_matrix:
         """Features of new texts (unknown n-grams are ignored)."""
         folded = [fold(t) for t in texts]
-        return hstack([self._chars.transform(folded), self._words.transform(folded)],
-                      format="csr")
+        return hstack([self._chars.transform(folded), self._words.transform(folded)], format="csr")
 
     def looks_like_noise(self, text: str) -> bool:
         """True for keyboard mashing ("zzzz", "asdfgh") and endless strings of one word."""

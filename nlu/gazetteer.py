@@ -17,11 +17,38 @@ from nlu.types import Gazetteer
 
 DEFAULT_GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.yml"
 # words after which an everyday word ("bagno") is a place name: "a Bagno", "zona Canali"
-PLACE_CUES = frozenset((
-    "a", "al", "alla", "all", "ad", "di", "del", "della", "dell", "da", "dal", "dalla", "in",
-    "nel", "nella", "zona", "quartiere", "frazione", "verso", "vicino", "presso", "per", "at",
-    "near", "to", "from", "ne", "te",
-))
+PLACE_CUES = frozenset(
+    (
+        "a",
+        "al",
+        "alla",
+        "all",
+        "ad",
+        "di",
+        "del",
+        "della",
+        "dell",
+        "da",
+        "dal",
+        "dalla",
+        "in",
+        "nel",
+        "nella",
+        "zona",
+        "quartiere",
+        "frazione",
+        "verso",
+        "vicino",
+        "presso",
+        "per",
+        "at",
+        "near",
+        "to",
+        "from",
+        "ne",
+        "te",
+    )
+)
 # Chinese glues Latin names to its characters ("在Ospizio预约"): Han is not part of a word
 _WORD = re.compile(r"[^\W\u3400-\u9fff]+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -76,14 +103,20 @@ class PlaceMatcher:
     def find(self, text: str) -> list[PlaceMatch]:
         """Non-overlapping places, longest and closest first."""
         folded = align_fold(text)
-        han = [PlaceMatch(i, i + len(name), canonical)
-               for name, canonical in self._han.items() if (i := folded.find(name)) >= 0]
+        han = [
+            PlaceMatch(i, i + len(name), canonical)
+            for name, canonical in self._han.items()
+            if (i := folded.find(name)) >= 0
+        ]
         return sorted([*han, *self._find_words(text, folded)], key=lambda m: m.start)
 
     def _find_words(self, text: str, folded: str) -> list[PlaceMatch]:
         words = list(_WORD.finditer(folded))
-        windows = [(i, j) for i in range(len(words))
-                   for j in range(i + 1, min(i + self._longest, len(words)) + 1)]
+        windows = [
+            (i, j)
+            for i in range(len(words))
+            for j in range(i + 1, min(i + self._longest, len(words)) + 1)
+        ]
         if not windows or not self._aliases:
             return []
         joined = [" ".join(w.group() for w in words[i:j]) for i, j in windows]
@@ -116,8 +149,9 @@ def _cued(text: str, words: list[re.Match[str]], i: int, distance: int) -> bool:
     return capitalised or (i > 0 and words[i - 1].group() in PLACE_CUES)
 
 
-def _non_overlapping(candidates: list[tuple[int, int, int, int, str]],
-                     words: list[re.Match[str]]) -> list[PlaceMatch]:
+def _non_overlapping(
+    candidates: list[tuple[int, int, int, int, str]], words: list[re.Match[str]]
+) -> list[PlaceMatch]:
     taken: set[int] = set()
     found = []
     for _, _, i, j, canonical in candidates:

@@ -9,8 +9,10 @@ from collections.abc import Callable
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 _LATIN = {
-    Language.ITALIAN: "it", Language.ENGLISH: "en",
-    Language.ROMANIAN: "ro", Language.ALBANIAN: "sq",
+    Language.ITALIAN: "it",
+    Language.ENGLISH: "en",
+    Language.ROMANIAN: "ro",
+    Language.ALBANIAN: "sq",
 }
 # One language each in our set uses these scripts: no statistics needed
 _SCRIPTS = {"ARABIC": "ar", "CJK": "zh", "CYRILLIC": "uk"}

@@ -37,8 +37,13 @@ def load_or_train(data_dir: Path, cache_dir: Path, encoder: Encoder) -> tuple[In
     return train_to(path, data_dir, cache_dir, encoder, _read(newest) if newest else None), True
 
 
-def train_to(path: Path, data_dir: Path, cache_dir: Path, encoder: Encoder,
-             previous: IntentModel | None = None) -> IntentModel:
+def train_to(
+    path: Path,
+    data_dir: Path,
+    cache_dir: Path,
+    encoder: Encoder,
+    previous: IntentModel | None = None,
+) -> IntentModel:
     """Train on the data (embeddings reused by text from the cache) and save the model."""
     examples = load_examples(data_dir)
     if not examples:

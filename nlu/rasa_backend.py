@@ -146,10 +146,15 @@ def _rasa_entities(answer: dict[str, Any]) -> list[Entity]:
     entities = []
     for item in answer.get("entities") or ():
         try:
-            entities.append(Entity(
-                str(item["entity"]), item.get("value"), int(item["start"]), int(item["end"]),
-                str(item.get("extractor") or "rasa"),
-            ))
+            entities.append(
+                Entity(
+                    str(item["entity"]),
+                    item.get("value"),
+                    int(item["start"]),
+                    int(item["end"]),
+                    str(item.get("extractor") or "rasa"),
+                )
+            )
         except (KeyError, TypeError, ValueError):
             continue  # a malformed entity is not worth failing the whole message
     return entities

@@ -23,8 +23,9 @@ FAST_TOLERANCE = 0.01
 SMALL_CHANGE = 40
 
 
-def train(examples: Sequence[Example], encoder: Encoder,
-          previous: IntentModel | None = None) -> IntentModel:
+def train(
+    examples: Sequence[Example], encoder: Encoder, previous: IntentModel | None = None
+) -> IntentModel:
     """Fit the models; calibrate them again unless `previous` saw nearly the same data."""
     texts = [e.text for e in examples]
     labels = np.array([e.intent for e in examples])
@@ -35,8 +36,9 @@ def train(examples: Sequence[Example], encoder: Encoder,
     embedded = encoder.encode([encoder_text(t) for t in texts])
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
         fast = _svm(keep and keep.fast).fit(ngrams, labels, pool, calibrate=keep is None)
-        full = _svm(keep and keep.full).fit(joined(embedded, ngrams), labels, pool,
-                                            calibrate=keep is None)
+        full = _svm(keep and keep.full).fit(
+            joined(embedded, ngrams), labels, pool, calibrate=keep is None
+        )
         languages = _language_model(examples, ngrams, pool, keep and keep.languages)
     threshold = keep.fast_threshold if keep else _fast_threshold(fast, full, labels)
     fast.out_of_fold = full.out_of_fold = None  # only needed to choose the threshold
@@ -59,8 +61,9 @@ def _svm(previous: CalibratedSVM | None, folds: int = FOLDS) -> CalibratedSVM:
     return svm
 
 
-def _language_model(examples: Sequence[Example], ngrams: csr_matrix, pool: Executor,
-                    previous: CalibratedSVM | None) -> CalibratedSVM | None:
+def _language_model(
+    examples: Sequence[Example], ngrams: csr_matrix, pool: Executor, previous: CalibratedSVM | None
+) -> CalibratedSVM | None:
     # residents' words ("spid", "cmq", "mersi") fool general detectors; the data knows them
     rows = [i for i, e in enumerate(examples) if e.language]
     languages = np.array([examples[i].language for i in rows])

@@ -7,9 +7,24 @@ from datetime import datetime
 from typing import Any, Protocol
 
 INTENTS = (
-    "greet", "goodbye", "thank", "affirm", "deny", "help", "find_events", "book_spid",
-    "my_bookings", "cancel_booking", "report_need", "talk_to_human", "spid_info",
-    "opening_hours", "subscribe", "unsubscribe", "change_language", "out_of_scope",
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "help",
+    "find_events",
+    "book_spid",
+    "my_bookings",
+    "cancel_booking",
+    "report_need",
+    "talk_to_human",
+    "spid_info",
+    "opening_hours",
+    "subscribe",
+    "unsubscribe",
+    "change_language",
+    "out_of_scope",
     "my_reports",
 )
 FALLBACK_INTENT = "nlu_fallback"

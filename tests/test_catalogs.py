@@ -31,9 +31,22 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     """The message ids extracted from the code right now (not a stale .pot)."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
-        [str(Path(sys.executable).parent / "pybabel"), "extract", "-F", "babel.cfg", "-k",
-         "N_", "--no-location", "-o", str(pot), "."],
-        cwd=LOCALES.parent, check=True, capture_output=True)
+        [
+            str(Path(sys.executable).parent / "pybabel"),
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "N_",
+            "--no-location",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=LOCALES.parent,
+        check=True,
+        capture_output=True,
+    )
     with pot.open("rb") as handle:
         return [message.id for message in read_po(handle) if message.id]
 
@@ -57,8 +70,11 @@ def test_every_message_is_translated(template: list[str], language: str) -> None
     assert not missing, f"{language}: {len(missing)} untranslated, e.g. {missing[:3]}"
     fuzzy = [m for m in template if catalog.get(m).fuzzy]
     assert not fuzzy, f"{language}: fuzzy translations {fuzzy[:3]}"
-    broken = [m for m in template
-              if set(PLACEHOLDER.findall(m)) != set(PLACEHOLDER.findall(catalog.get(m).string))]
+    broken = [
+        m
+        for m in template
+        if set(PLACEHOLDER.findall(m)) != set(PLACEHOLDER.findall(catalog.get(m).string))
+    ]
     assert not broken, f"{language}: placeholders differ in {broken[:3]}"
 
 

@@ -18,9 +18,7 @@ _HAN = re.compile(f"[{_HAN_RANGES}]")
 HAN_SPLIT = f"[{_HAN_RANGES}]|[^{_HAN_RANGES}]+"
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class MultilingualTokenizer(WhitespaceTokenizer):
     """Whitespace tokens for it/en/ar/ro/sq/uk; one token per character for Chinese."""
 

@@ -30,13 +30,17 @@ async def test_targeting_by_neighbourhood_language_and_channel(
     async with transaction(demo_sessions) as session:
         everyone = await broadcasts.create_broadcast(session, texts={"it": "Ciao"}, now=NOW)
         ospizio_sms = await broadcasts.create_broadcast(
-            session, texts={"it": "Lavori"}, quartiere="Ospizio", channel="sms", now=NOW)
+            session, texts={"it": "Lavori"}, quartiere="Ospizio", channel="sms", now=NOW
+        )
         reached = await broadcasts.audience(session, broadcast=everyone, now=NOW)
         narrow = await broadcasts.audience(session, broadcast=ospizio_sms, now=NOW)
         expected = await session.scalar(
-            select(func.count()).select_from(ChannelAddress).join(Resident)
+            select(func.count())
+            .select_from(ChannelAddress)
+            .join(Resident)
             .join(Subscription, Subscription.resident_id == Resident.id)
-            .where(Subscription.quartiere == "Ospizio", ChannelAddress.channel == "sms"))
+            .where(Subscription.quartiere == "Ospizio", ChannelAddress.channel == "sms")
+        )
     assert reached.total() == 90
     assert reached.whatsapp_outside_window == reached.total("whatsapp") == 30
     assert narrow.total() == narrow.total("sms") == expected
@@ -48,21 +52,33 @@ async def test_fan_out_writes_one_delivery_per_address_in_each_language(
     await _people(demo_sessions)
     async with transaction(demo_sessions) as session:
         broadcast = await broadcasts.create_broadcast(
-            session, texts={"it": "Domani lavori in strada", "en": "Road works tomorrow"},
-            now=NOW)
+            session, texts={"it": "Domani lavori in strada", "en": "Road works tomorrow"}, now=NOW
+        )
         assert await broadcasts.fan_out(session, broadcast_id=broadcast.id, now=NOW) == 90
     async with transaction(demo_sessions) as session:
         with pytest.raises(InvalidTransition):
             await broadcasts.fan_out(session, broadcast_id=broadcast.id, now=NOW)
     async with demo_sessions() as session:
-        rows = (await session.execute(
-            select(Resident.language, Delivery.payload).join(Resident)
-            .where(Delivery.broadcast_id == broadcast.id))).all()
+        rows = (
+            await session.execute(
+                select(Resident.language, Delivery.payload)
+                .join(Resident)
+                .where(Delivery.broadcast_id == broadcast.id)
+            )
+        ).all()
         assert {p["text"] for lang, p in rows if lang == "en"} == {"Road works tomorrow"}
         assert {p["text"] for lang, p in rows if lang != "en"} == {"Domani lavori in strada"}
         stats = await broadcasts.statistics(session, broadcast_id=broadcast.id)
-    assert stats == {"id": broadcast.id, "state": "sending", "total": 90, "sent": 0,
-                     "delivered": 0, "failed": 0, "skipped": 0, "pending": 90}
+    assert stats == {
+        "id": broadcast.id,
+        "state": "sending",
+        "total": 90,
+        "sent": 0,
+        "delivered": 0,
+        "failed": 0,
+        "skipped": 0,
+        "pending": 90,
+    }
 
 
 async def test_cancel_skips_what_is_not_sent(demo_sessions: SessionFactory) -> None:
@@ -77,9 +93,12 @@ async def test_cancel_skips_what_is_not_sent(demo_sessions: SessionFactory) -> N
 
 async def test_bad_broadcasts_are_refused(demo_sessions: SessionFactory) -> None:
     async with transaction(demo_sessions) as session:
-        for kwargs in ({"texts": {"en": "only english"}}, {"texts": {"it": "x", "fr": "y"}},
-                       {"texts": {"it": "x"}, "channel": "fax"},
-                       {"texts": {"it": "x"}, "scheduled_at": NOW - timedelta(hours=1)}):
+        for kwargs in (
+            {"texts": {"en": "only english"}},
+            {"texts": {"it": "x", "fr": "y"}},
+            {"texts": {"it": "x"}, "channel": "fax"},
+            {"texts": {"it": "x"}, "scheduled_at": NOW - timedelta(hours=1)},
+        ):
             with pytest.raises(DomainError):
                 await broadcasts.create_broadcast(session, now=NOW, **kwargs)
 
@@ -132,9 +151,12 @@ async def test_counts_per_channel_and_reason_and_for_many_broadcasts(
         listed = await broadcasts.latest_with_statistics(session, limit=10)
     assert broadcasts.DeliveryCount("sms", "skipped", "recipient opted out", 1) in breakdown
     assert {(c.channel, c.status, c.count) for c in breakdown} == {
-        ("telegram", "sent", 30), ("whatsapp", "sent", 30), ("sms", "sent", 29),
+        ("telegram", "sent", 30),
+        ("whatsapp", "sent", 30),
+        ("sms", "sent", 29),
         ("sms", "skipped", 1),
     }
-    assert [(b.id, stats["state"], stats["total"], stats["sent"], stats["skipped"])
-            for b, stats in listed] == [(second.id, "draft", 0, 0, 0),
-                                        (first.id, "done", 90, 89, 1)]
+    assert [
+        (b.id, stats["state"], stats["total"], stats["sent"], stats["skipped"])
+        for b, stats in listed
+    ] == [(second.id, "draft", 0, 0, 0), (first.id, "done", 90, 89, 1)]

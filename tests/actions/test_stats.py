@@ -17,12 +17,21 @@ async def test_weeks_are_local_and_counts_add_up(demo_sessions: SessionFactory) 
         # Sunday 23:30 in Rome is still last week, though it is Sunday 22:30 UTC.
         sunday_night = datetime(2026, 11, 22, 23, 30, tzinfo=ROME)
         for when, category, quartiere in (
-            (NOW, "waste", "Ospizio"), (sunday_night, "waste", "Ospizio"),
-            (NOW - timedelta(days=8), "lighting", None), (NOW - timedelta(days=60), "waste", "X"),
+            (NOW, "waste", "Ospizio"),
+            (sunday_night, "waste", "Ospizio"),
+            (NOW - timedelta(days=8), "lighting", None),
+            (NOW - timedelta(days=60), "waste", "X"),
         ):
-            await needs.file_need(session, resident_id=who.resident_id, category=category,
-                                  description="x", location="", quartiere=quartiere,
-                                  consent_contact=False, now=when)
+            await needs.file_need(
+                session,
+                resident_id=who.resident_id,
+                category=category,
+                description="x",
+                location="",
+                quartiere=quartiere,
+                consent_contact=False,
+                now=when,
+            )
     async with demo_sessions() as session:
         found = await stats.needs_overview(session, now=NOW, zone=ROME, weeks=3)
     assert found.weeks == (date(2026, 11, 9), date(2026, 11, 16), date(2026, 11, 23))
@@ -30,6 +39,7 @@ async def test_weeks_are_local_and_counts_add_up(demo_sessions: SessionFactory) 
     assert found.per_week == {"Ospizio": [0, 1, 1], stats.UNKNOWN_PLACE: [0, 1, 0]}
     assert found.per_category["Ospizio"] == {"waste": 2}
     async with demo_sessions() as session:
-        one = await stats.needs_overview(session, now=NOW, zone=ROME, weeks=3,
-                                         quartiere="Ospizio", category="waste")
+        one = await stats.needs_overview(
+            session, now=NOW, zone=ROME, weeks=3, quartiere="Ospizio", category="waste"
+        )
     assert one.total == 2

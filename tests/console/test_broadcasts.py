@@ -313,7 +313,6 @@ async def test_the_statistics_page_counts_per_channel_with_a_chart(
     assert cells.endswith("<td>90</td><td>30</td><td>30</td><td>30</td><td>30</td></tr>")
 
 
-
 async def test_a_manager_with_a_casa_sees_and_cancels_only_its_neighbourhoods(
     console: httpx.AsyncClient, demo_sessions: SessionFactory
 ) -> None:

@@ -23,5 +23,5 @@ class HashingEncoder:
         for row, text in enumerate(texts):
             padded = f"  {text}  "
             for i in range(len(padded) - 2):
-                out[row, hashlib.md5(padded[i:i + 3].encode()).digest()[0] % self.dim] += 1
+                out[row, hashlib.md5(padded[i : i + 3].encode()).digest()[0] % self.dim] += 1
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)

@@ -25,24 +25,29 @@ def test_every_intent_round_trips_on_its_training_examples(nlu: NLU) -> None:
         assert counts[True] / counts.total() >= 0.97, intent
 
 
-@pytest.mark.parametrize(("text", "intent", "language"), [
-    ("x lo spid di mio marito cosa serve", "spid_info", "it"),
-    ("STOP", "unsubscribe", None),
-    ("بغيت نحجز موعد ديال السبيد", "book_spid", "ar"),
-    ("when is the casa open on saturday", "opening_hours", "en"),
-    ("vreau să vorbesc cu un operator", "talk_to_human", "ro"),
-    ("我想取消我的预约", "cancel_booking", "zh"),
-])
-def test_new_messages_are_understood(nlu: NLU, text: str, intent: str,
-                                     language: str | None) -> None:
+@pytest.mark.parametrize(
+    ("text", "intent", "language"),
+    [
+        ("x lo spid di mio marito cosa serve", "spid_info", "it"),
+        ("STOP", "unsubscribe", None),
+        ("بغيت نحجز موعد ديال السبيد", "book_spid", "ar"),
+        ("when is the casa open on saturday", "opening_hours", "en"),
+        ("vreau să vorbesc cu un operator", "talk_to_human", "ro"),
+        ("我想取消我的预约", "cancel_booking", "zh"),
+    ],
+)
+def test_new_messages_are_understood(
+    nlu: NLU, text: str, intent: str, language: str | None
+) -> None:
     parse = nlu.parse(text, now=NOW)
     assert (parse.intent.name, parse.language) == (intent, language)
     assert parse.intent_ranking[0].name == intent
 
 
 def test_a_booking_with_date_and_misspelt_place(nlu: NLU) -> None:
-    parse = nlu.parse("domani alle 10 vorrei prenotare lo spid alla casa di quartiere ospizzio",
-                      now=NOW)
+    parse = nlu.parse(
+        "domani alle 10 vorrei prenotare lo spid alla casa di quartiere ospizzio", now=NOW
+    )
     assert parse.intent.name == "book_spid"
     assert parse.entity("date") == "2025-11-26T10:00:00+01:00"
     assert parse.entity("neighbourhood") == "Ospizio"
@@ -56,10 +61,22 @@ def test_topic_words_are_not_entities_of_other_intents(nlu: NLU) -> None:
     assert nlu.parse("rispondimi in inglese", now=NOW).entity("language") == "en"
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", "🦄🎈🌵", "????", "zzzz", "asdfghjkl qwerty", "12345", "\x00\x01\x02",
-    "Ω" * 5000, "😀" * 10000, "ꙮ𝔘𝔫𝔦𝔠𝔬𝔡𝔢" * 800,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "🦄🎈🌵",
+        "????",
+        "zzzz",
+        "asdfghjkl qwerty",
+        "12345",
+        "\x00\x01\x02",
+        "Ω" * 5000,
+        "😀" * 10000,
+        "ꙮ𝔘𝔫𝔦𝔠𝔬𝔡𝔢" * 800,
+    ],
+)
 def test_nonsense_is_a_fallback_never_an_exception(nlu: NLU, text: str) -> None:
     parse = nlu.parse(text, now=NOW)
     assert parse.intent.name == FALLBACK_INTENT

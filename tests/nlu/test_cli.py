@@ -39,13 +39,19 @@ def test_train_finds_the_model_up_to_date(runner: CliRunner) -> None:
 
 
 def test_parse_prints_rasa_s_json(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["parse", "domani alle 10 lo spid a rosta nuva",
-                                 "--now", "2025-11-25T09:30:00+01:00"])
+    result = runner.invoke(
+        app, ["parse", "domani alle 10 lo spid a rosta nuva", "--now", "2025-11-25T09:30:00+01:00"]
+    )
     assert result.exit_code == 0, result.output
     parse = json.loads(result.output)
     assert parse["intent"]["name"] == "book_spid"
-    assert {"entity": "neighbourhood", "value": "Rosta Nuova", "start": 25, "end": 35,
-            "extractor": "builtin"} in parse["entities"]
+    assert {
+        "entity": "neighbourhood",
+        "value": "Rosta Nuova",
+        "start": 25,
+        "end": 35,
+        "extractor": "builtin",
+    } in parse["entities"]
     assert parse["language"] == "it"
 
 

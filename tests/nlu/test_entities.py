@@ -27,34 +27,48 @@ def test_a_booking_request(extractor: EntityExtractor) -> None:
     assert found == {"date": "2025-11-26T10:00:00+01:00", "neighbourhood": "Ospizio"}
 
 
-@pytest.mark.parametrize(("text", "language", "category"), [
-    ("c'è una buca enorme in via emilia", "it", "street"),
-    ("il lampione sotto casa è spento", "it", "lighting"),
-    ("mi serve aiuto con la spesa", "it", "shopping"),
-    ("rubbish everywhere near the bins", "en", "waste"),
-    ("路灯坏了", "zh", "lighting"),
-    ("بابا محتاج توصيل للمستشفى", "ar", "transport"),
-])
-def test_need_categories(extractor: EntityExtractor, text: str, language: str,
-                         category: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "language", "category"),
+    [
+        ("c'è una buca enorme in via emilia", "it", "street"),
+        ("il lampione sotto casa è spento", "it", "lighting"),
+        ("mi serve aiuto con la spesa", "it", "shopping"),
+        ("rubbish everywhere near the bins", "en", "waste"),
+        ("路灯坏了", "zh", "lighting"),
+        ("بابا محتاج توصيل للمستشفى", "ar", "transport"),
+    ],
+)
+def test_need_categories(
+    extractor: EntityExtractor, text: str, language: str, category: str
+) -> None:
     assert values(extractor, text, language)["need_category"] == category
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("parla in inglese per favore", "en"), ("scrivimi in arabo", "ar"),
-    ("română te rog", "ro"), ("shqip ju lutem", "sq"), ("українською будь ласка", "uk"),
-    ("请说中文", "zh"), ("back to italian", "it"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("parla in inglese per favore", "en"),
+        ("scrivimi in arabo", "ar"),
+        ("română te rog", "ro"),
+        ("shqip ju lutem", "sq"),
+        ("українською будь ласка", "uk"),
+        ("请说中文", "zh"),
+        ("back to italian", "it"),
+    ],
+)
 def test_language_names_become_codes(extractor: EntityExtractor, text: str, code: str) -> None:
     assert values(extractor, text, None)["language"] == code
 
 
-@pytest.mark.parametrize(("text", "first", "days"), [
-    ("cosa c'è questa settimana?", "2025-11-25", 6),  # a Tuesday: through Sunday
-    ("eventi nel weekend", "2025-11-29", 2),
-    ("la settimana prossima", "2025-12-01", 7),
-    ("domani", "2025-11-26", None),  # one day: no span
-])
+@pytest.mark.parametrize(
+    ("text", "first", "days"),
+    [
+        ("cosa c'è questa settimana?", "2025-11-25", 6),  # a Tuesday: through Sunday
+        ("eventi nel weekend", "2025-11-29", 2),
+        ("la settimana prossima", "2025-12-01", 7),
+        ("domani", "2025-11-26", None),  # one day: no span
+    ],
+)
 def test_week_words_cover_their_days(
     extractor: EntityExtractor, text: str, first: str, days: int | None
 ) -> None:

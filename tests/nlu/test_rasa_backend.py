@@ -32,8 +32,13 @@ def languages() -> LanguageIdentifier:
 def rasa_answer(text: str, ranking: list[tuple[str, float]], entities: list[dict]) -> dict:
     """A /model/parse answer in the shape Rasa 3.6 gives (DIET, no FallbackClassifier)."""
     intents = [{"name": name, "confidence": confidence} for name, confidence in ranking]
-    return {"text": text, "intent": intents[0], "intent_ranking": intents, "entities": entities,
-            "text_tokens": []}
+    return {
+        "text": text,
+        "intent": intents[0],
+        "intent_ranking": intents,
+        "entities": entities,
+        "text_tokens": [],
+    }
 
 
 def nlu_answering(languages: LanguageIdentifier, status: int, body: object) -> RasaNLU:
@@ -41,19 +46,32 @@ def nlu_answering(languages: LanguageIdentifier, status: int, body: object) -> R
         assert request.url.path == "/model/parse"
         return httpx.Response(status, json=body)
 
-    return RasaNLU("http://rasa.test/", gazetteer=load_gazetteer(), languages=languages,
-                   transport=httpx.MockTransport(handler))
+    return RasaNLU(
+        "http://rasa.test/",
+        gazetteer=load_gazetteer(),
+        languages=languages,
+        transport=httpx.MockTransport(handler),
+    )
 
 
 def diet(entity: str, value: str, start: int, end: int) -> dict:
-    return {"entity": entity, "value": value, "start": start, "end": end,
-            "confidence_entity": 0.9, "extractor": "DIETClassifier"}
+    return {
+        "entity": entity,
+        "value": value,
+        "start": start,
+        "end": end,
+        "confidence_entity": 0.9,
+        "extractor": "DIETClassifier",
+    }
 
 
 def test_maps_intent_ranking_and_normalises_entities(languages: LanguageIdentifier) -> None:
     text = "cosa c'è domani alle 10 alla casa di quartiere ospizzio"
-    answer = rasa_answer(text, [("find_events", 0.91), ("opening_hours", 0.05)], [
-        diet("date", "domani", 9, 15), diet("neighbourhood", "ospizzio", 47, 55)])
+    answer = rasa_answer(
+        text,
+        [("find_events", 0.91), ("opening_hours", 0.05)],
+        [diet("date", "domani", 9, 15), diet("neighbourhood", "ospizzio", 47, 55)],
+    )
     parse = nlu_answering(languages, 200, answer).parse(text, now=NOW)
     assert parse.intent.name == "find_events"
     assert parse.intent.confidence == pytest.approx(0.91)
@@ -76,9 +94,15 @@ def test_below_threshold_is_fallback_with_the_real_ranking(languages: LanguageId
 def test_unconfirmed_entity_values_are_dropped(languages: LanguageIdentifier) -> None:
     # DIET tagged words the built-in extractors cannot turn into a date or a known place
     text = "vorrei venire quel giorno là a boh"
-    answer = rasa_answer(text, [("book_spid", 0.8)], [
-        diet("date", "quel giorno", 14, 25), diet("neighbourhood", "boh", 31, 34),
-        diet("language", "it", 0, 6)])
+    answer = rasa_answer(
+        text,
+        [("book_spid", 0.8)],
+        [
+            diet("date", "quel giorno", 14, 25),
+            diet("neighbourhood", "boh", 31, 34),
+            diet("language", "it", 0, 6),
+        ],
+    )
     parse = nlu_answering(languages, 200, answer).parse(text, now=NOW)
     assert [(e.entity, e.value) for e in parse.entities] == [("language", "it")]
 
@@ -88,9 +112,15 @@ def test_empty_text_is_fallback_without_asking_rasa(languages: LanguageIdentifie
     assert parse.intent.name == FALLBACK_INTENT
 
 
-@pytest.mark.parametrize(("status", "body"), [(500, {"message": "boom"}), (503, {}),
-                                              (409, {"message": "no model loaded"}),
-                                              (200, ["not", "an", "object"])])
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (500, {"message": "boom"}),
+        (503, {}),
+        (409, {"message": "no model loaded"}),
+        (200, ["not", "an", "object"]),
+    ],
+)
 def test_server_failures_raise_nlu_unavailable(
     languages: LanguageIdentifier, status: int, body: object
 ) -> None:
@@ -102,8 +132,9 @@ def test_unreachable_server_raises_nlu_unavailable(languages: LanguageIdentifier
     with socket.socket() as probe:  # a loopback port that nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    nlu = RasaNLU(f"http://127.0.0.1:{port}", gazetteer=load_gazetteer(), timeout=2.0,
-                  languages=languages)
+    nlu = RasaNLU(
+        f"http://127.0.0.1:{port}", gazetteer=load_gazetteer(), timeout=2.0, languages=languages
+    )
     with nlu, pytest.raises(NLUUnavailable, match="unreachable"):
         nlu.parse("ciao", now=NOW)
 
@@ -125,7 +156,8 @@ def test_rasa_config_uses_the_shipped_tokenizer() -> None:
 # --- against the real server (make rasa) ---
 
 live = pytest.mark.skipif(
-    not LIVE_URL, reason="no Rasa server: set PORTINERIA_RASA_URL (make rasa)")
+    not LIVE_URL, reason="no Rasa server: set PORTINERIA_RASA_URL (make rasa)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -135,12 +167,15 @@ def rasa(languages: LanguageIdentifier) -> Iterator[RasaNLU]:
 
 
 @live
-@pytest.mark.parametrize(("text", "intent", "language"), [
-    ("buongiorno", "greet", "it"),
-    ("vorrei prenotare un appuntamento per attivare lo spid", "book_spid", "it"),
-    ("I want to talk to a person", "talk_to_human", "en"),
-    ("我想预约SPID，明天可以吗？", "book_spid", "zh"),
-])
+@pytest.mark.parametrize(
+    ("text", "intent", "language"),
+    [
+        ("buongiorno", "greet", "it"),
+        ("vorrei prenotare un appuntamento per attivare lo spid", "book_spid", "it"),
+        ("I want to talk to a person", "talk_to_human", "en"),
+        ("我想预约SPID，明天可以吗？", "book_spid", "zh"),
+    ],
+)
 def test_live_server_understands(rasa: RasaNLU, text: str, intent: str, language: str) -> None:
     parse = rasa.parse(text, now=NOW)
     assert isinstance(parse, Parse)

@@ -25,11 +25,14 @@ nlu:
 
 
 def test_markup_is_removed_and_entities_keep_their_offsets() -> None:
-    text, entities = strip_markup('vado [domani](date) a [rosta nuva]{"entity": "neighbourhood", '
-                                  '"value": "Rosta Nuova"} ok')
+    text, entities = strip_markup(
+        'vado [domani](date) a [rosta nuva]{"entity": "neighbourhood", "value": "Rosta Nuova"} ok'
+    )
     assert text == "vado domani a rosta nuva ok"
-    assert [(e.entity, e.value, text[e.start:e.end]) for e in entities] == [
-        ("date", "domani", "domani"), ("neighbourhood", "Rosta Nuova", "rosta nuva")]
+    assert [(e.entity, e.value, text[e.start : e.end]) for e in entities] == [
+        ("date", "domani", "domani"),
+        ("neighbourhood", "Rosta Nuova", "rosta nuva"),
+    ]
 
 
 def test_rasa_2_shorthand_gives_the_value() -> None:
@@ -42,7 +45,10 @@ def test_language_comes_from_the_folder_and_synonyms_are_not_examples(tmp_path: 
     (tmp_path / "it" / "events.yml").write_text(SAMPLE, encoding="utf-8")
     examples = load_examples(tmp_path)
     assert [(e.intent, e.language) for e in examples] == [
-        ("find_events", "it"), ("find_events", "it"), ("greet", "it")]
+        ("find_events", "it"),
+        ("find_events", "it"),
+        ("greet", "it"),
+    ]
     assert examples[0].text == "cosa c'è domani a ospizzio"
 
 
