@@ -232,7 +232,6 @@ async def channels_running(
         await asyncio.gather(*tasks, return_exceptions=True)
         for channel in channels.values():
             await channel.close()
-        inbox.close()
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
