@@ -202,6 +202,5 @@ def welcome(ctx: TurnContext) -> str:
     _ = ctx.gettext
     # Short, so that with the menu it fits two SMS: the menu says what the bot does.
     return _(
-        "Buongiorno! Sono Portineria, lo sportello delle Case di Quartiere. "
-        "Può scrivermi con parole sue."
+        "Buongiorno! Sono Portineria, lo sportello delle Case di Quartiere. Scriva con parole sue."
     )

@@ -16,7 +16,7 @@ from actions.models import Booking, StaffUser
 from api.console import charts
 from api.console.web import ConsoleStaff, clock_of, failing_back, flash, page, redirect
 from api.csrf import verify_csrf
-from api.deps import Now, Session
+from api.deps import Id, Now, Session
 from api.scope import casa_ids_visible
 from bot.staff_labels import LABELS, label
 
@@ -51,7 +51,7 @@ async def to_record(
 
 @router.post("/bookings/{booking_id}")
 async def record(
-    booking_id: int,
+    booking_id: Id,
     request: Request,
     user: ConsoleStaff,
     session: Session,

@@ -188,7 +188,7 @@ async def _contacts(session: AsyncSession, resident_ids: list[int]) -> dict[int,
 
 @router.post("/{need_id}/contact")
 async def reveal_contact(
-    need_id: int, request: Request, user: ConsoleStaff, session: Session, now: Now
+    need_id: Id, request: Request, user: ConsoleStaff, session: Session, now: Now
 ) -> HTMLResponse:
     """The full contact of a resident who agreed to be called back; the audit log keeps who."""
     need = await session.scalar(needs_visible(select(Need).where(Need.id == need_id), user))

@@ -12,7 +12,18 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from actions import audit, bookings, handoffs, needs, notes, privacy, residents, schedule, staff
+from actions import (
+    audit,
+    bookings,
+    handoff_desk,
+    handoffs,
+    needs,
+    notes,
+    privacy,
+    residents,
+    schedule,
+    staff,
+)
 from actions.db import SessionFactory, transaction
 from actions.models import (
     Arrival,
@@ -297,11 +308,12 @@ async def _staff_answer(sessions: SessionFactory, address: str, name: str, now: 
         )
         custodian = await session.scalar(select(StaffUser).where(StaffUser.role == "custodian"))
         assert custodian is not None
-        await handoffs.staff_reply(
+        await handoff_desk.answer(
             session,
             handoff_id=handoff.id,
-            staff_id=custodian.id,
+            by=custodian,
             text=f"Buongiorno {name}",
+            via="console",
             now=now,
         )
         await notes.add_note(

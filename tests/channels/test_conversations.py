@@ -43,7 +43,8 @@ async def test_a_telegram_resident_books_spid_with_buttons(harness: Harness) -> 
     assert "Conferma?" in confirm["text"]
     await giulia.presses("Sì")
     await send_all(harness)
-    [done] = giulia.new()
+    done, menu = giulia.new()  # the confirmation to keep, then the menu's buttons
+    assert menu["text"] == "Come posso aiutare? Scriva il numero."
     async with harness.sessions() as session:
         booking = await session.scalar(select(Booking))
     assert booking is not None and f"Il suo codice è {booking.code}" in done["text"]
@@ -57,8 +58,9 @@ async def test_an_sms_resident_books_spid_with_digits(harness: Harness) -> None:
     mario = SmsResident(harness.hooks, harness.twilio)
     await mario.says("menu")
     await send_all(harness)
-    [menu] = mario.new()
-    assert menu["Body"].startswith("Come posso aiutare? Scriva il numero.\n1 ")
+    [menu] = mario.new()  # a new resident: the welcome heads the menu, in one message
+    assert menu["Body"].startswith("Buongiorno! Sono Portineria")
+    assert "Come posso aiutare? Scriva il numero.\n1 " in menu["Body"]
     await mario.says(mario.option("SPID"))
     await send_all(harness)
     assert len(mario.new()) == 2
