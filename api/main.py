@@ -22,7 +22,7 @@ from api import console, docs, media, operations, webhooks
 from api.body_limit import BodySizeLimit
 from api.login_limits import LoginLimits
 from api.logs import RequestIds
-from api.routes import broadcasts, handoffs, needs
+from api.routes import bookings, broadcasts, handoffs, needs
 from api.runtime import channels_running, embedded_sender, jobs_running, open_store
 from api.settings import Settings, load_settings
 
@@ -86,6 +86,7 @@ def create_app(
     app.include_router(media.router)
     app.include_router(handoffs.router)
     app.include_router(needs.router)
+    app.include_router(bookings.router)
     app.include_router(broadcasts.router)
     if not public:
         app.include_router(docs.router)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from actions.models import MAX_ID
+from actions.models import MAX_ID, Booking
 from actions.notes import MAX_NOTE
 
 
@@ -98,6 +98,35 @@ class NeedOut(BaseModel):
     status: str
     created_at: datetime
     updated_at: datetime
+
+
+class BookingOut(BaseModel):
+    """A SPID booking as staff see it: the seat, its state and who it is for."""
+
+    id: int
+    code: str
+    slot_id: int
+    casa_id: int
+    starts_at: datetime
+    status: str
+    for_whom: str | None  # the resident's words ("mia moglie"); None: the resident
+    created_at: datetime
+    outcome: str | None
+
+    @classmethod
+    def from_booking(cls, booking: Booking) -> BookingOut:
+        """From a booking loaded with its slot."""
+        return cls(
+            id=booking.id,
+            code=booking.code,
+            slot_id=booking.slot_id,
+            casa_id=booking.slot.casa_id,
+            starts_at=booking.slot.starts_at,
+            status=booking.status,
+            for_whom=booking.for_whom,
+            created_at=booking.created_at,
+            outcome=booking.outcome,
+        )
 
 
 class NeedStatusIn(BaseModel):

@@ -10,9 +10,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from actions import staff
+from actions import bookings, staff
 from actions.db import SessionFactory, transaction
-from actions.models import AuditEntry, Broadcast, Casa, Delivery, Handoff, Need, StaffUser
+from actions.models import (
+    AuditEntry,
+    Broadcast,
+    Casa,
+    Delivery,
+    Handoff,
+    Need,
+    StaffUser,
+)
 from api.main import create_app
 from api.settings import Settings
 from bot.runtime.turns import Conversations
@@ -301,3 +309,24 @@ async def test_the_docs_are_for_staff_only_when_not_public(
             assert with_token == [200, 200, 200]
             schema_paths = (await client.get("/openapi.json", headers=token)).json()["paths"]
             assert "/api/broadcasts" in schema_paths
+
+
+async def test_bookings_say_who_each_seat_is_for(
+    api: httpx.AsyncClient, demo_sessions: SessionFactory
+) -> None:
+    waiting = await resident_waiting(demo_sessions, channel="sms", address="+393331112224")
+    async with transaction(demo_sessions) as session:
+        ospizio = await session.scalar(select(Casa.id).where(Casa.name == "Ospizio"))
+        [slot] = await bookings.free_slots(session, casa_id=ospizio, now=NOW, limit=1)
+        for_father = {"for_whom": "suo padre", "now": NOW}
+        booking = await bookings.book_seat(
+            session, resident_id=waiting.resident_id, slot_id=slot.id, **for_father
+        )
+    mine = _auth(await _token(demo_sessions, "c@ospizio.it", "custodian", "Ospizio"))
+    found = (await api.get("/api/bookings", headers=mine)).json()
+    [seat] = [b for b in found if b["code"] == booking.code]
+    assert seat["for_whom"] == "suo padre" and seat["slot_id"] == slot.id
+    assert seat["casa_id"] == ospizio and seat["status"] == "confirmed"
+    other = _auth(await _token(demo_sessions, "c@orologio.it", "custodian", "Orologio"))
+    assert booking.code not in (await api.get("/api/bookings", headers=other)).text
+    assert (await api.get("/api/bookings", params={"slot_id": 0}, headers=mine)).status_code == 422

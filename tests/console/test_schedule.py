@@ -88,10 +88,14 @@ async def test_moving_and_cancelling_a_slot_tells_who_booked(
         slot = await session.scalar(select(SpidSlot).order_by(SpidSlot.id.desc()))
         assert slot is not None and slot.seats == 2
         booking = await bookings.book_seat(
-            session, resident_id=waiting.resident_id, slot_id=slot.id, now=NOW
+            session,
+            resident_id=waiting.resident_id,
+            slot_id=slot.id,
+            now=NOW,
+            for_whom="sua moglie",
         )
     listed = await console.get("/console/slots")
-    assert booking.code in listed.text
+    assert f"{booking.code} · " in listed.text and "(per sua moglie)" in listed.text
     too_few = await post(console, f"/console/slots/{slot.id}", day=day, start="15:00", seats="0")
     assert too_few.status_code == 303  # refused, explained on the form
     moved = await post(console, f"/console/slots/{slot.id}", day=day, start="16:30", seats="2")
