@@ -96,17 +96,44 @@ def chat(
         if interactive:
             typer.echo("Scriva un messaggio (Ctrl-D per uscire). Provi: ciao")
         while (line := _read_line(interactive)) is not None:
-            inbound = Inbound(channel=channel, address=sender, text=line.rstrip("\n"))
+            try:
+                inbound = _inbound(line.rstrip("\n"), channel, sender, scripted=jsonl)
+            except ValueError as error:  # one bad line in a script does not end the others
+                typer.echo(json.dumps({"in": line.rstrip("\n"), "error": str(error)}))
+                continue
             outcome = await conversations.receive(inbound, now=datetime.now(UTC), deliver=False)
             if jsonl:
                 out = [{"text": r.text, "options": list(r.options)} for r in outcome.replies]
-                typer.echo(json.dumps({"in": inbound.text, "out": out}, ensure_ascii=False))
+                said = {"from": inbound.address, "channel": inbound.channel, "in": inbound.text}
+                typer.echo(json.dumps({**said, "out": out}, ensure_ascii=False))
             else:
                 rtl = outcome.language in RTL_LANGUAGES
                 for reply in outcome.replies:
                     typer.echo(numbered(reply, rtl=rtl) + "\n")
 
     run(with_store(settings, converse))
+
+
+def _inbound(line: str, channel: str, sender: str, *, scripted: bool) -> Inbound:
+    """A typed line, or (scripted) a JSON object naming its own resident: many in one run."""
+    if not (scripted and line.lstrip().startswith("{")):
+        return Inbound(channel=channel, address=sender, text=line)
+    try:
+        shape = json.loads(line)
+    except json.JSONDecodeError:  # a resident may well type "{": it is their text
+        return Inbound(channel=channel, address=sender, text=line)
+    unknown = set(shape) - {"from", "channel", "text", "language_code"}
+    if unknown:
+        raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
+    said = {"channel": channel, "from": sender, "text": "", **shape}
+    if said["channel"] not in CHANNELS or not all(isinstance(v, str) for v in said.values()):
+        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}; values are strings")
+    return Inbound(
+        channel=said["channel"],
+        address=said["from"],
+        text=said["text"],
+        language_hint=said.get("language_code"),
+    )
 
 
 def _read_line(interactive: bool) -> str | None:

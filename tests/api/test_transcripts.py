@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
-from tests.support.processes import chat_jsonl, environment, portineria
+from tests.support.processes import chat_jsonl, chat_script, environment, portineria
 
 # One worker runs the whole module, so its demo database is made once.
 pytestmark = [pytest.mark.processes, pytest.mark.xdist_group("transcripts")]
@@ -254,3 +255,23 @@ def test_a_ukrainian_neighbours_shopping_is_filed_as_shopping(env: dict[str, str
     assert "Допомога з покупками" in _texts(turns[0])
     assert "опишіть" not in _texts(turns[0])
     assert "B-" in _texts(turns[1])
+
+
+def test_many_residents_in_one_run_and_telegrams_language_hint(env: dict[str, str]) -> None:
+    turns = chat_script(
+        [
+            {"from": "777000201", "channel": "telegram", "text": "/start", "language_code": "uk"},
+            {"from": "+393330000121", "text": "0"},
+            {"from": "777000201", "channel": "telegram", "text": "1"},
+            {"from": "+393330000121", "text": "4"},
+        ],
+        env=env,
+    )
+    assert "Добрий день! Я Portineria" in _texts(turns["777000201"][0])
+    assert "Події" in _texts(turns["777000201"][0])
+    assert "Come posso aiutare?" in _texts(turns["+393330000121"][0])
+    assert "Quale Casa di Quartiere?" in _texts(turns["+393330000121"][1])
+    assert [t["channel"] for t in turns["777000201"]] == ["telegram", "telegram"]
+    bad = portineria("chat", "--jsonl", env=env, stdin='{"to": "x"}\n{"text": "ciao"}\n')
+    said = [json.loads(line) for line in bad.stdout.splitlines()]
+    assert said[0]["error"] == "unknown fields: to" and said[1]["out"]

@@ -69,6 +69,19 @@ def chat_jsonl(
     return [json.loads(line) for line in done.stdout.splitlines()]
 
 
+def chat_script(messages: list[dict[str, str]], *, env: dict[str, str]) -> dict[str, list[dict]]:
+    """Many residents' conversations in one `chat --jsonl` run: each one's turns, in order."""
+    script = "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in messages)
+    done = portineria("chat", "--jsonl", env=env, stdin=script, timeout=600)
+    assert done.returncode == 0, done.stderr
+    turns: dict[str, list[dict]] = {}
+    for line in done.stdout.splitlines():
+        turn = json.loads(line)
+        assert "error" not in turn, turn
+        turns.setdefault(turn["from"], []).append(turn)
+    return turns
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as probe:
