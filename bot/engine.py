@@ -16,7 +16,7 @@ from bot.flows.menu import MENU_KEYS, without_full_menu
 from bot.flows.voice import said_back
 from bot.keywords import MENU, NO, START, YES, command_of, digit_of
 from bot.messages import Inbound, Reply
-from bot.options import match_option
+from bot.options import by_place, match_option
 from bot.state import ConversationState
 from nlu.types import FALLBACK_INTENT, LANGUAGES, READ_CHARS, Intent, NLUUnavailable, Parse
 
@@ -100,9 +100,19 @@ def _match_words(turn: Turn, ctx: TurnContext) -> None:
         now=ctx.now.astimezone(ctx.zone),
         in_form=state.step is not None,
     )
+    if found.index is None and not found.candidates and state.step and state.labels:
+        found = by_place(_place_named(turn, ctx), state.labels)
     if found.index is not None:
         turn.choice = state.offered[found.index]
     turn.ambiguous = found.candidates
+
+
+def _place_named(turn: Turn, ctx: TurnContext) -> object:
+    """The neighbourhood the words name as the gazetteer knows it, in Cyrillic or Arabic too."""
+    try:
+        return ctx.nlu.parse(turn.text[:READ_CHARS], now=ctx.now).entity("neighbourhood")
+    except NLUUnavailable:
+        return None
 
 
 def _remember_labels(state: ConversationState, replies: list[Reply]) -> None:

@@ -166,6 +166,14 @@ def by_name(text: str, labels: Sequence[str]) -> Match:
     return Match(tied[0]) if len(tied) == 1 else Match(candidates=tied)
 
 
+def by_place(place: object, labels: Sequence[str]) -> Match:
+    """The label that is the place the gazetteer read in any script ("Оспіціо": Ospizio)."""
+    folded = [fold(label) for label in labels]
+    if isinstance(place, str) and fold(place) in folded:
+        return Match(folded.index(fold(place)))
+    return Match()
+
+
 def by_time(text: str, times: Sequence[datetime | None], now: datetime) -> Match:
     """The slot a day and time name ("mercoledì alle 10"); several when only the day fits."""
     folded = fold(text)

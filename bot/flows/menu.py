@@ -67,6 +67,28 @@ def offer(state: ConversationState, keys: list[str], times: list[str] | None = N
     state.times = times or []
 
 
+def new_or_mine(
+    ctx: TurnContext, state: ConversationState, summary: str, mine: str, new: str
+) -> Reply:
+    """A menu entry chosen by one who has some already: theirs (1) or a new one (2).
+
+    Digits alone then reach what the resident did: moving or cancelling a booking, the
+    status of a report. `mine` and `new` are the two keys; the labels say what each does.
+    """
+    _ = ctx.gettext
+    state.finish()
+    offer(state, [mine, new])
+    labels = {
+        "mybookings": _("Spostare o cancellare"),
+        "spid:new": _("Un'altra prenotazione"),
+        "myneeds": _("Le mie segnalazioni"),
+        "need:new": _("Una nuova segnalazione"),
+    }
+    return Reply(
+        f"{summary}\n{_('Cosa vuole fare? Scriva il numero.')}", (labels[mine], labels[new])
+    )
+
+
 class MenuFlow:
     """Greetings, "help", "0" and "menu": show the menu."""
 

@@ -10,7 +10,7 @@ from actions.models import Need
 from bot.context import TurnContext
 from bot.flows.base import Turn
 from bot.flows.menu import main_menu, offer
-from bot.forms.need import CATEGORY_LABELS
+from bot.forms.need import CATEGORY_LABELS, what_of
 from bot.i18n import N_
 from bot.messages import Reply
 
@@ -37,7 +37,7 @@ class MyNeedsFlow:
 
     def accepts(self, turn: Turn) -> bool:
         quoted = not turn.state.step and reference_in(turn.text) is not None
-        return turn.intent == "my_reports" or quoted or turn.in_flow(NAME)
+        return turn.choice == NAME or turn.intent == "my_reports" or quoted or turn.in_flow(NAME)
 
     async def handle(self, turn: Turn, ctx: TurnContext) -> list[Reply]:
         _ = ctx.gettext
@@ -79,11 +79,10 @@ class MyNeedsFlow:
 def describe_need(ctx: TurnContext, need: Need) -> str:
     """Reference, what, where, status and last change, in the resident's language."""
     _ = ctx.gettext
-    what = _(CATEGORY_LABELS.get(need.category, CATEGORY_LABELS["other"]))
     where = ", ".join(p for p in (need.location, need.quartiere) if p)
     lines = [
         _("Segnalazione {reference}").format(reference=need.reference),
-        f"{what}: {need.description[:120]}",
+        what_of(ctx, need),
     ]
     if where:
         lines.append(_("Dove: {where}").format(where=where))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from actions import hamlet, hamlet_posts, needs, places
+from actions.models import Need
 from bot.context import TurnContext
 from bot.flows.base import Turn
 from bot.flows.menu import main_menu, offer
@@ -27,6 +28,13 @@ CATEGORY_LABELS = {
 MIN_DESCRIPTION = 3
 # a request this long describes the need itself: it is not asked for again
 DESCRIBED_WORDS = 7
+
+
+def what_of(ctx: TurnContext, need: Need) -> str:
+    """ "Aiuto per la spesa: the resident's words", or the kind alone when they added none."""
+    label = CATEGORY_LABELS.get(need.category, CATEGORY_LABELS["other"])
+    words = "" if need.description == label else f": {need.description[:120]}"
+    return ctx.gettext(label) + words
 
 
 class NeedForm(Form):
@@ -70,9 +78,14 @@ class NeedForm(Form):
         )
 
     async def _ask_description(self, turn: Turn, ctx: TurnContext) -> Reply:
-        return Reply(ctx.gettext("Mi racconti in breve cosa serve."))
+        _ = ctx.gettext
+        # One who types only digits can still go on: the kind alone is enough to start.
+        offer(turn.state, ["skip"])
+        return Reply(_("Mi racconti in breve cosa serve."), (_("Niente da aggiungere"),))
 
     async def _take_description(self, turn: Turn, ctx: TurnContext) -> str | Retry:
+        if turn.choice == "skip":
+            return CATEGORY_LABELS[turn.state.slots["category"]]  # in Italian, as staff read
         if len(turn.text) < MIN_DESCRIPTION:
             return Retry(ctx.gettext("Scriva qualche parola in più."))
         return turn.text
@@ -154,6 +167,6 @@ class NeedForm(Form):
         done = _(
             "Grazie. La segnalazione ha il numero {reference}. Le diremo qui quando cambia."
         ).format(reference=need.reference)
-        what = _(CATEGORY_LABELS[need.category]) + ": " + need.description[:120]
+        what = what_of(ctx, need)
         done += "\n" + what + "\n" + _("Dove: {where}").format(where=self._where(turn, ctx))
         return [Reply(done), main_menu(ctx, turn.state)]

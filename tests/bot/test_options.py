@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.options import Match, by_time, match_option, ordinal, yes_or_no
+from bot.options import Match, by_place, by_time, match_option, ordinal, yes_or_no
 
 ROME = ZoneInfo("Europe/Rome")
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=ROME)  # a Monday
@@ -94,3 +94,10 @@ def test_day_and_time_pick_a_slot() -> None:
     assert by_time("alle 11", times, NOW) == Match(1)
     assert by_time("thursday at 3", times, NOW) == Match(3)
     assert by_time("venerdì", times, NOW) == Match()
+
+
+def test_a_place_read_by_the_gazetteer_picks_its_label() -> None:
+    labels = ["Buco del Signore", "Ospizio", "Santa Croce"]
+    assert by_place("Ospizio", labels).index == 1  # "Оспіціо", "أوسبيتسيو" as the NLU reads them
+    assert by_place("Orologio", labels).index is None
+    assert by_place(None, labels).index is None
