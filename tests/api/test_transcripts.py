@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
 import pytest
 
-from tests.support.processes import chat_jsonl, chat_script, environment, portineria
+from tests.support.processes import ChatSession, environment, portineria
 
 # One worker runs the whole module, so its demo database is made once.
 pytestmark = [pytest.mark.processes, pytest.mark.xdist_group("transcripts")]
@@ -23,28 +24,32 @@ def env(tmp_path_factory: pytest.TempPathFactory, nlu: object) -> dict[str, str]
     return env
 
 
+@pytest.fixture(scope="module")
+def chat(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatSession]:
+    """One scripted chat for the module's residents (each test writes as its own)."""
+    session = ChatSession(env, tmp_path_factory.mktemp("chat") / "stderr.log")
+    yield session
+    session.close()
+
+
 def _texts(turn: dict[str, object]) -> str:
     return "\n".join(f"{r['text']}\n" + "\n".join(r["options"]) for r in turn["out"])  # type: ignore[index, union-attr]
 
 
-def test_italian_free_text_books_spid(env: dict[str, str]) -> None:
-    turns = chat_jsonl(
-        ["buongiorno", "vorrei prenotare lo spid per mia moglie"], env=env, sender="+393330000101"
-    )
+def test_italian_free_text_books_spid(chat: ChatSession) -> None:
+    turns = chat(["buongiorno", "vorrei prenotare lo spid per mia moglie"], sender="+393330000101")
     assert "Come posso aiutare?" in _texts(turns[0])
     assert "carta d'identità" in _texts(turns[1])
     options = turns[1]["out"][-1]["options"]  # type: ignore[index]
-    turns = chat_jsonl(
-        [str(options.index("Ospizio") + 1), "1", "sì"], env=env, sender="+393330000101"
-    )
+    turns = chat([str(options.index("Ospizio") + 1), "1", "sì"], sender="+393330000101")
     assert "Conferma?" in _texts(turns[1])
     assert "Prenotato! Il suo codice è" in _texts(turns[2])
-    [mine] = chat_jsonl(["quando è il mio appuntamento?"], env=env, sender="+393330000101")
+    [mine] = chat(["quando è il mio appuntamento?"], sender="+393330000101")
     assert "Le sue prenotazioni per lo SPID" in _texts(mine)
 
 
-def test_italian_free_text_hours_events_need_news(env: dict[str, str]) -> None:
-    turns = chat_jsonl(
+def test_italian_free_text_hours_events_need_news(chat: ChatSession) -> None:
+    turns = chat(
         [
             "a che ora apre la casa di quartiere di santa croce?",
             "cosa c'è da fare questa settimana? c'è la tombola?",
@@ -54,7 +59,6 @@ def test_italian_free_text_hours_events_need_news(env: dict[str, str]) -> None:
             "no",
             "mandatemi le notizie del quartiere",
         ],
-        env=env,
         sender="+393330000102",
     )
     assert "Via Adua 57" in _texts(turns[0])
@@ -66,19 +70,18 @@ def test_italian_free_text_hours_events_need_news(env: dict[str, str]) -> None:
     assert "Di quale quartiere vuole le notizie?" in _texts(turns[6])
 
 
-def test_a_date_in_the_past_is_said_politely(env: dict[str, str]) -> None:
-    [turn] = chat_jsonl(["che eventi c'erano il 3 gennaio 2020?"], env=env, sender="+393330000103")
+def test_a_date_in_the_past_is_said_politely(chat: ChatSession) -> None:
+    [turn] = chat(["che eventi c'erano il 3 gennaio 2020?"], sender="+393330000103")
     assert "Quel giorno è già passato." in _texts(turn)
 
 
-def test_english_resident(env: dict[str, str]) -> None:
-    turns = chat_jsonl(
+def test_english_resident(chat: ChatSession) -> None:
+    turns = chat(
         [
             "Hello, what events are on at the neighbourhood house?",
             "0",
             "I want to book help for SPID",
         ],
-        env=env,
         sender="+447700900001",
     )
     assert "Here is what's on" in _texts(turns[0])
@@ -88,10 +91,9 @@ def test_english_resident(env: dict[str, str]) -> None:
     )
 
 
-def test_arabic_resident_by_telegram(env: dict[str, str]) -> None:
-    turns = chat_jsonl(
+def test_arabic_resident_by_telegram(chat: ChatSession) -> None:
+    turns = chat(
         ["السلام عليكم، أريد حجز موعد للمساعدة في SPID", "1", "1", "1"],
-        env=env,
         sender="555000111",
         channel="telegram",
     )
@@ -102,10 +104,8 @@ def test_arabic_resident_by_telegram(env: dict[str, str]) -> None:
     assert re.search(r"\b[A-HJ-NP-Z2-9]{6}\b", _texts(turns[3]))
 
 
-def test_stop_by_sms_and_natural_unsubscribe(env: dict[str, str]) -> None:
-    turns = chat_jsonl(
-        ["5", "1", "non voglio più ricevere messaggi", "STOP"], env=env, sender="+393330000104"
-    )
+def test_stop_by_sms_and_natural_unsubscribe(chat: ChatSession) -> None:
+    turns = chat(["5", "1", "non voglio più ricevere messaggi", "STOP"], sender="+393330000104")
     assert "Riceverà le notizie" in _texts(turns[1])
     assert "Non riceverà più notizie" in _texts(turns[2])
     assert "I promemoria delle prenotazioni arrivano ancora." in _texts(turns[2])
@@ -125,9 +125,9 @@ CARE = [
 
 @pytest.mark.parametrize(("sender", "lines", "expected"), CARE)
 def test_care_before_procedure(
-    env: dict[str, str], sender: str, lines: list[str], expected: str
+    chat: ChatSession, sender: str, lines: list[str], expected: str
 ) -> None:
-    turns = chat_jsonl(lines, env=env, sender=sender)
+    turns = chat(lines, sender=sender)
     if expected == "Firenze":  # an ordinary question: no 112, no person
         assert "112" not in _texts(turns[-1]) and "persona" not in _texts(turns[-1])
         return
@@ -141,17 +141,16 @@ def _said_as_words(label: str) -> str:
     return f"{weekday.replace('ì', 'i')} alle {hour}"
 
 
-def test_the_casa_named_in_the_request_and_words_at_every_list(env: dict[str, str]) -> None:
+def test_the_casa_named_in_the_request_and_words_at_every_list(chat: ChatSession) -> None:
     sender = "+393330000111"
-    [first] = chat_jsonl(
+    [first] = chat(
         ["buongiorno vorrei prenotare per fare lo spid alla casa di quartiere di ospizio"],
-        env=env,
         sender=sender,
     )
     assert "Quando vuole venire?" in _texts(first) and "In quale Casa" not in _texts(first)
     assert "0 per il menu" in _texts(first)
     second = first["out"][-1]["options"][1]  # type: ignore[index]
-    turns = chat_jsonl([_said_as_words(second), "si grazie"], env=env, sender=sender)
+    turns = chat([_said_as_words(second), "si grazie"], sender=sender)
     assert f"Prenoto {second}" in _texts(turns[0])
     card = _texts(turns[1])
     for part in ("Prenotato! Il suo codice è", second, "Ospizio", "Via Emilia all'Ospizio 70"):
@@ -159,33 +158,30 @@ def test_the_casa_named_in_the_request_and_words_at_every_list(env: dict[str, st
     assert "carta d'identità" in card
 
 
-def test_an_elderly_man_books_for_his_wife_by_words_alone(env: dict[str, str]) -> None:
-    turns = chat_jsonl(
+def test_an_elderly_man_books_for_his_wife_by_words_alone(chat: ChatSession) -> None:
+    turns = chat(
         ["spid x mia moglie nn so come fare", "OSPIZIO", "la prima", "va bene"],
-        env=env,
         sender="+393330000112",
     )
     assert "Quando vuole venire?" in _texts(turns[1])
     assert "Per: mia moglie" in _texts(turns[2])
     assert "Per: mia moglie" in _texts(turns[3]) and "Prenotato!" in _texts(turns[3])
-    turns = chat_jsonl(
+    turns = chat(
         ["lo posso spostare a un altro giorno?", "la seconda", "certo"],
-        env=env,
         sender="+393330000112",
     )
     assert "A quale giorno la sposto?" in _texts(turns[0])
     assert "Sposto la prenotazione da" in _texts(turns[1])
     assert "Spostata." in _texts(turns[2]) and "Per: mia moglie" in _texts(turns[2])
-    turns = chat_jsonl(["devo disdire l'appuntamento", "sì"], env=env, sender="+393330000112")
+    turns = chat(["devo disdire l'appuntamento", "sì"], sender="+393330000112")
     assert "Cancello la prenotazione di" in _texts(turns[0])  # asked before, never at once
     assert "cancellata" in _texts(turns[1])
 
 
-def test_a_need_in_full_then_its_status_by_reference(env: dict[str, str]) -> None:
+def test_a_need_in_full_then_its_status_by_reference(chat: ChatSession) -> None:
     sender = "+393330000113"
-    turns = chat_jsonl(
+    turns = chat(
         ["il lampione davanti al 23 di via Fratelli Rosselli è spento", "sì"],
-        env=env,
         sender=sender,
     )
     assert "Ho capito: Lampione spento, via Fratelli Rosselli 23." in _texts(turns[0])
@@ -193,9 +189,8 @@ def test_a_need_in_full_then_its_status_by_reference(env: dict[str, str]) -> Non
     filed = _texts(turns[1])
     reference = re.search(r"B-\d{4}", filed).group(0)  # type: ignore[union-attr]
     assert "Dove: via Fratelli Rosselli 23" in filed
-    turns = chat_jsonl(
+    turns = chat(
         ["a che punto è la mia segnalazione?", reference, f"stato segnalazione {reference}"],
-        env=env,
         sender=sender,
     )
     for turn in turns:
@@ -235,21 +230,20 @@ def test_a_need_in_full_then_its_status_by_reference(env: dict[str, str]) -> Non
     ],
 )
 def test_booking_by_words_alone_in_other_languages(
-    env: dict[str, str], sender: str, lines: list[str], expected: list[str]
+    chat: ChatSession, sender: str, lines: list[str], expected: list[str]
 ) -> None:
-    text = "\n".join(_texts(turn) for turn in chat_jsonl(lines, env=env, sender=sender))
+    text = "\n".join(_texts(turn) for turn in chat(lines, sender=sender))
     for part in expected:
         assert part in text
 
 
-def test_a_ukrainian_neighbours_shopping_is_filed_as_shopping(env: dict[str, str]) -> None:
-    turns = chat_jsonl(
+def test_a_ukrainian_neighbours_shopping_is_filed_as_shopping(chat: ChatSession) -> None:
+    turns = chat(
         [
             "Моя сусідка сама, їй 85 років, вона не може ходити в магазин за продуктами, "
             "потрібна допомога з покупками, вулиця via Adua 20",
             "ні",
         ],
-        env=env,
         sender="+380500000012",
     )
     assert "Допомога з покупками" in _texts(turns[0])
@@ -257,21 +251,17 @@ def test_a_ukrainian_neighbours_shopping_is_filed_as_shopping(env: dict[str, str
     assert "B-" in _texts(turns[1])
 
 
-def test_many_residents_in_one_run_and_telegrams_language_hint(env: dict[str, str]) -> None:
-    turns = chat_script(
-        [
-            {"from": "777000201", "channel": "telegram", "text": "/start", "language_code": "uk"},
-            {"from": "+393330000121", "text": "0"},
-            {"from": "777000201", "channel": "telegram", "text": "1"},
-            {"from": "+393330000121", "text": "4"},
-        ],
-        env=env,
-    )
-    assert "Добрий день! Я Portineria" in _texts(turns["777000201"][0])
-    assert "Події" in _texts(turns["777000201"][0])
-    assert "Come posso aiutare?" in _texts(turns["+393330000121"][0])
-    assert "Quale Casa di Quartiere?" in _texts(turns["+393330000121"][1])
-    assert [t["channel"] for t in turns["777000201"]] == ["telegram", "telegram"]
+def test_many_residents_in_one_run_and_telegrams_language_hint(
+    chat: ChatSession, env: dict[str, str]
+) -> None:
+    [welcome] = chat(["/start"], sender="777000201", channel="telegram", language_code="uk")
+    [menu] = chat(["0"], sender="+393330000121")
+    [events] = chat(["1"], sender="777000201", channel="telegram")
+    [hours] = chat(["4"], sender="+393330000121")
+    assert "Добрий день! Я Portineria" in _texts(welcome) and "Події" in _texts(welcome)
+    assert "Come posso aiutare?" in _texts(menu)
+    assert "Quale Casa di Quartiere?" in _texts(hours)
+    assert [t["channel"] for t in (welcome, events)] == ["telegram", "telegram"]
     bad = portineria("chat", "--jsonl", env=env, stdin='{"to": "x"}\n{"text": "ciao"}\n')
     said = [json.loads(line) for line in bad.stdout.splitlines()]
     assert said[0]["error"] == "unknown fields: to" and said[1]["out"]

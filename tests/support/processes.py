@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -80,6 +81,56 @@ def chat_script(messages: list[dict[str, str]], *, env: dict[str, str]) -> dict[
         assert "error" not in turn, turn
         turns.setdefault(turn["from"], []).append(turn)
     return turns
+
+
+class ChatSession:
+    """One `portineria chat --jsonl` child kept running for many conversations.
+
+    Starting the command (imports, the NLU model) costs seconds; a module's residents share
+    one child and each call sends one resident's lines, one JSON object each, reading the
+    answer to each before the next, as `chat_jsonl` returns them.
+    """
+
+    def __init__(self, env: dict[str, str], errors: Path, *, answer_within: float = 120) -> None:
+        self.errors = errors
+        self.answer_within = answer_within
+        self.process = subprocess.Popen(
+            [PORTINERIA, "chat", "--jsonl"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors.open("w"),
+            text=True,
+            bufsize=1,
+        )
+
+    def __call__(
+        self, lines: list[str], *, sender: str, channel: str = "sms", language_code: str = ""
+    ) -> list[dict[str, object]]:
+        said: dict[str, str] = {"from": sender, "channel": channel}
+        if language_code:
+            said["language_code"] = language_code
+        return [self._turn({**said, "text": line}) for line in lines]
+
+    def _turn(self, said: dict[str, str]) -> dict[str, object]:
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None
+        stdin.write(json.dumps(said, ensure_ascii=False) + "\n")
+        stdin.flush()
+        ready, _, _ = select.select([stdout], [], [], self.answer_within)
+        assert ready, (
+            f"no answer to {said} within {self.answer_within} s: {self.errors.read_text()}"
+        )
+        line = stdout.readline()
+        assert line, f"the chat ended: {self.errors.read_text()}"
+        turn = json.loads(line)
+        assert "error" not in turn, turn
+        return turn  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
 
 
 def free_port() -> int:
