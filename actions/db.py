@@ -40,10 +40,16 @@ def create_engine(database_url: str, *, schema: str | None = None) -> AsyncEngin
             connect_args=connect_args,
             hide_parameters=True,
         )
-    if url.database and url.database != ":memory:":
+    queue: dict[str, int] = {}
+    if url.database and url.database != ":memory:":  # (in memory, one connection already)
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        # One connection for the one process: SQLite lets one writer in at a time, and every
+        # transaction here writes or may (BEGIN IMMEDIATE), so units of work wait their turn
+        # in the pool's queue, in order and woken at once, rather than in SQLite's busy
+        # handler, which sleeps up to 100 ms between tries and lets newcomers overtake.
+        queue = {"pool_size": 1, "max_overflow": 0, "pool_timeout": SQLITE_LOCK_TIMEOUT}
     engine = create_async_engine(
-        url, connect_args={"timeout": SQLITE_LOCK_TIMEOUT}, hide_parameters=True
+        url, connect_args={"timeout": SQLITE_LOCK_TIMEOUT}, hide_parameters=True, **queue
     )
     _sqlite_transactions(engine.sync_engine)
     return engine

@@ -14,6 +14,7 @@ from bot.flows import FLOWS
 from bot.flows.base import Turn
 from bot.flows.menu import MENU_KEYS, without_full_menu
 from bot.flows.voice import said_back
+from bot.forms.base import SKIP
 from bot.keywords import MENU, NO, START, YES, command_of, digit_of
 from bot.messages import Inbound, Reply
 from bot.options import by_place, match_option
@@ -187,6 +188,8 @@ def _leaves_the_list(turn: Turn, ctx: TurnContext) -> bool:
     state = turn.state
     if not state.step or not state.offered or turn.choice or turn.ambiguous or ctx.held:
         return False
+    if state.offered == [SKIP]:
+        return False  # a question for free words, with a shortcut: the words are the answer
     if turn.command is not None or turn.number is not None:
         return False
     if len(turn.text.split()) < LEAVE_WORDS:

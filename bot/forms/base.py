@@ -11,6 +11,10 @@ from bot.flows.base import Turn
 from bot.keywords import BACK
 from bot.messages import Reply
 
+# The one option of a question that wants free words ("Niente da aggiungere"): whoever
+# types only digits can still go on, and words are never taken for leaving the form.
+SKIP = "skip"
+
 
 @dataclass(frozen=True)
 class Retry:

@@ -9,7 +9,7 @@ from actions.models import Need
 from bot.context import TurnContext
 from bot.flows.base import Turn
 from bot.flows.menu import main_menu, offer
-from bot.forms.base import Form, Retry, Step
+from bot.forms.base import SKIP, Form, Retry, Step
 from bot.forms.takes import not_in_list, pick_key, yes_or_no
 from bot.i18n import N_
 from bot.messages import Reply
@@ -80,11 +80,11 @@ class NeedForm(Form):
     async def _ask_description(self, turn: Turn, ctx: TurnContext) -> Reply:
         _ = ctx.gettext
         # One who types only digits can still go on: the kind alone is enough to start.
-        offer(turn.state, ["skip"])
+        offer(turn.state, [SKIP])
         return Reply(_("Mi racconti in breve cosa serve."), (_("Niente da aggiungere"),))
 
     async def _take_description(self, turn: Turn, ctx: TurnContext) -> str | Retry:
-        if turn.choice == "skip":
+        if turn.choice == SKIP:
             return CATEGORY_LABELS[turn.state.slots["category"]]  # in Italian, as staff read
         if len(turn.text) < MIN_DESCRIPTION:
             return Retry(ctx.gettext("Scriva qualche parola in più."))

@@ -20,6 +20,7 @@ from bot.keywords import START, STOP, command_of
 from bot.messages import Inbound, Media, Reply
 from bot.runtime.flood import FloodGuard
 from bot.runtime.metrics import MESSAGES_IN
+from bot.runtime.parsing import ParsedAhead
 from bot.runtime.speaking import SpokenReplies
 from bot.runtime.staffroom import StaffRoom
 from bot.state import ConversationState
@@ -57,6 +58,7 @@ class Conversations:
         the same resident at once (PostgreSQL) make the second fail, and the intake tries again.
         """
         inbound = inbound.cleaned()
+        nlu = await ParsedAhead.of(self.nlu, inbound.text, now=now)
         async with transaction(self.session_factory) as session:
             if inbound.provider_message_id and await residents.already_received(
                 session, channel=inbound.channel, provider_message_id=inbound.provider_message_id
@@ -90,7 +92,7 @@ class Conversations:
             ctx = TurnContext(
                 now=now,
                 zone=self.zone,
-                nlu=self.nlu,
+                nlu=nlu,
                 session=session,
                 resident=resident,
                 channel=inbound.channel,
