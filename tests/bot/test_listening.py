@@ -106,6 +106,22 @@ async def test_cancelling_asks_first(resident: Resident, demo_sessions: SessionF
     assert "cancellata" in resident.text
 
 
+async def test_an_arabic_mother_books_for_her_husband_and_cancels_in_darija(
+    resident: Resident,
+) -> None:
+    resident.channel, resident.address = "whatsapp", "+393510000779"
+    await resident.says("بغيت نحجز موعد ديال SPID لراجلي")
+    await resident.says("سانتا كروتشي")
+    await resident.says("الثالث")
+    assert "راجلي" in resident.text  # who it is for, in her words
+    await resident.says("اه")
+    assert "تم الحجز!" in resident.text
+    await resident.says("شنو هي المواعيد ديالي")
+    await resident.says("بغيت نلغي الموعد")
+    await resident.says("واخا")
+    assert "تم إلغاء الحجز" in resident.text
+
+
 async def test_a_new_resident_is_welcomed_in_the_telegram_language(resident: Resident) -> None:
     resident.channel, resident.address = "telegram", "99001"
     replies = await resident.says("/start", hint="uk")

@@ -65,6 +65,9 @@ def test_nothing_matches_nonsense_or_a_long_message_outside_a_form() -> None:
         "da",
         "po",
         "Sì, confermo",
+        "اه",  # Darija, as an Arabic-speaking mother types it
+        "واخا",
+        "wakha",
     ],
 )
 def test_yes_variants(text: str) -> None:
