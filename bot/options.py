@@ -250,7 +250,11 @@ def match_option(
         return Match()
     if times and now is not None:
         # a slot's label is its day and time: the words are read as a day and time only
-        return by_time(text, times, now)
+        found = by_time(text, times, now)
+        days = {t.date() for t in times if t is not None}
+        if found == Match() and len(days) == 1 and yes_or_no(text):
+            return Match(0)  # "sì" to "mercoledì alle 9, 10 o 11?": the soonest, confirmed next
+        return found
     if len(labels) == len(keys):
         return by_name(text, labels)
     return Match()
