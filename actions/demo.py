@@ -11,7 +11,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from actions.models import Casa, ChannelAddress, Event, Resident, SpidSlot, Subscription
+from actions.models import (
+    Casa,
+    ChannelAddress,
+    Event,
+    EventTopic,
+    Resident,
+    SpidSlot,
+    Subscription,
+)
 from actions.staff import create_staff, new_password
 
 WEEKDAY_MORNINGS = [["09:00", "12:30"]]
@@ -27,15 +35,33 @@ DEMO_CASE = (
     ("Buco Magico", "Buco del Signore", "Via Martiri di Cervarolo 74", "0522 000106"),
 )
 
-# (title, topic, weekday, start hour, hours long, accessibility)
+# (title, topics: the kind first, weekday, start hour, hours long, accessibility)
 DEMO_WEEK = (
-    ("Sportello di aiuto digitale", "digital", 0, 10, 2, "Sala al piano terra, senza scalini."),
-    ("Italiano per stranieri", "language", 1, 17, 2, ""),
-    ("Camminata di gruppo", "walk", 2, 9, 1, "Passo lento, adatto a tutti."),
-    ("Pranzo insieme", "food", 3, 12, 2, "Sala al piano terra, senza scalini."),
-    ("Orto condiviso", "garden", 4, 16, 2, ""),
-    ("Tombola", "games", 5, 15, 2, "Sala al piano terra, senza scalini."),
-    ("Coro del quartiere", "music", 6, 17, 1, ""),
+    (
+        "Sportello di aiuto digitale",
+        ("digital", "elderly", "free"),
+        0,
+        10,
+        2,
+        "Sala al piano terra, senza scalini.",
+    ),
+    ("Italiano per stranieri", ("language", "free"), 1, 17, 2, ""),
+    ("Camminata di gruppo", ("walk", "elderly", "free"), 2, 9, 1, "Passo lento, adatto a tutti."),
+    ("Pranzo insieme", ("food", "elderly"), 3, 12, 2, "Sala al piano terra, senza scalini."),
+    ("Orto condiviso", ("garden", "children", "free"), 4, 16, 2, ""),
+    ("Tombola", ("games", "elderly"), 5, 15, 2, "Sala al piano terra, senza scalini."),
+    ("Coro del quartiere", ("music", "free"), 6, 17, 1, ""),
+    ("Laboratorio per bambini", ("games", "children", "free"), 2, 16, 2, "Dai 5 agli 11 anni."),
+    ("Musica per piccoli", ("music", "children"), 5, 10, 1, "Dai 2 ai 5 anni, con un adulto."),
+    (
+        "Ginnastica dolce per anziani",
+        ("other", "elderly"),
+        1,
+        10,
+        1,
+        "Sedie per chi ne ha bisogno.",
+    ),
+    ("Corso di inglese", ("language",), 3, 18, 2, ""),
 )
 
 
@@ -102,7 +128,7 @@ async def load_demo(session: AsyncSession, *, now: datetime, zone: ZoneInfo) -> 
 
 def _add_day(session: AsyncSession, casa: Casa, index: int, day: date, zone: ZoneInfo) -> None:
     """One Casa's events and SPID slots on one day (each Casa keeps its own weekly rhythm)."""
-    for title, topic, weekday, hour, length, access in DEMO_WEEK:
+    for title, (topic, *more), weekday, hour, length, access in DEMO_WEEK:
         if (weekday + index) % 7 == day.weekday() and (index + weekday) % 3 != 2:
             start = datetime.combine(day, time(hour), tzinfo=zone)
             session.add(
@@ -110,6 +136,7 @@ def _add_day(session: AsyncSession, casa: Casa, index: int, day: date, zone: Zon
                     casa_id=casa.id,
                     title=title,
                     topic=topic,
+                    more_topics=[EventTopic(topic=t) for t in more],
                     starts_at=start,
                     ends_at=start + timedelta(hours=length),
                     accessibility=access,

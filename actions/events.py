@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from actions.models import Casa, Event
+from actions.models import Casa, Event, EventTopic
 
 
 async def upcoming_events(
@@ -19,11 +19,14 @@ async def upcoming_events(
     start: datetime | None = None,
     end: datetime | None = None,
     quartiere: str | None = None,
-    topic: str | None = None,
+    topics: Sequence[str] = (),
     offset: int = 0,
     limit: int = 3,
 ) -> Sequence[Event]:
-    """Events not cancelled and not over, from `start` (default now) until `end`, by time."""
+    """Events not cancelled and not over, from `start` (default now) until `end`, by time.
+
+    With `topics`, only events that have every one of them, as their kind or another topic.
+    """
     query = (
         select(Event)
         .join(Casa)
@@ -39,6 +42,7 @@ async def upcoming_events(
         query = query.where(Event.starts_at < end)
     if quartiere is not None:
         query = query.where(Casa.quartiere == quartiere)
-    if topic is not None:
-        query = query.where(Event.topic == topic)
+    for topic in topics:
+        more = select(EventTopic.event_id).where(EventTopic.topic == topic)
+        query = query.where(or_(Event.topic == topic, Event.id.in_(more)))
     return (await session.scalars(query)).all()

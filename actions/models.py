@@ -185,6 +185,25 @@ class Event(Base):
     hamlet_url: Mapped[str | None] = mapped_column(String(500))
     all_day: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     casa: Mapped[Casa] = relationship()
+    # more topics than its kind: who it is for and what it costs ("children", "free")
+    more_topics: Mapped[list[EventTopic]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
+    )
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """Its kind, then its other topics."""
+        return (self.topic, *(t.topic for t in self.more_topics))
+
+
+class EventTopic(Base):
+    """One more topic of an event: an event for children may be music and free as well."""
+
+    __tablename__ = "event_topics"
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(40), primary_key=True)
 
 
 class SpidSlot(Base):

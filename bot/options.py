@@ -68,13 +68,14 @@ YES_WORDS = (
     "si", "certo", "certamente", "va bene", "ok", "okay", "d accordo", "daccordo", "confermo",
     "esatto", "giusto", "perfetto", "benissimo", "yes", "yeah", "yep", "sure", "of course", "fine",
     "alright", "all right", "correct", "confirm", "please", "نعم", "ايوا", "ايوه", "اكيد", "تمام",
-    "موافق", "حسنا", "طيب", "اي", "da", "sigur", "desigur", "bine", "confirm", "in regula", "po",
+    "موافق", "حسنا", "طيب", "اي", "اه", "ايه", "واخا", "صافي", "wakha", "iyeh", "da", "sigur",
+    "desigur", "bine", "confirm", "in regula", "po",
     "sigurisht", "mire", "dakord", "ne rregull", "так", "звісно", "звичайно", "добре", "гаразд",
     "підтверджую", "авжеж", "ага", "是", "好", "对", "可以", "确认", "行", "要",
 )
 NO_WORDS = (
-    "no", "non", "nope", "not", "dont", "no thanks", "لا", "كلا", "nu", "jo", "ні", "не", "ni",
-    "不", "别", "算了", "没有",
+    "no", "non", "nope", "not", "dont", "no thanks", "لا", "كلا", "lla", "nu", "jo", "ні", "не",
+    "ni", "不", "别", "算了", "没有",
 )
 # Words of a list's labels that tell nothing apart ("Casa di Quartiere Ospizio").
 _PLAIN = frozenset({
@@ -249,7 +250,11 @@ def match_option(
         return Match()
     if times and now is not None:
         # a slot's label is its day and time: the words are read as a day and time only
-        return by_time(text, times, now)
+        found = by_time(text, times, now)
+        days = {t.date() for t in times if t is not None}
+        if found == Match() and len(days) == 1 and yes_or_no(text):
+            return Match(0)  # "sì" to "mercoledì alle 9, 10 o 11?": the soonest, confirmed next
+        return found
     if len(labels) == len(keys):
         return by_name(text, labels)
     return Match()

@@ -46,6 +46,21 @@ TOPIC_WORDS = {
         "电脑",
     ),
     "language": (
+        "corso di lingua",
+        "corsi di lingua",
+        "corso di inglese",
+        "inglese",
+        "language course*",
+        "english class*",
+        "دروس اللغة",
+        "دورة لغة",
+        "curs* de limb*",
+        "kurs* gjuh*",
+        "курс* мов*",
+        "мовн* курс*",
+        "англійськ*",
+        "语言课",
+        "英语",
         "italiano per stranieri",
         "corso di italiano",
         "lingua italiana",
@@ -88,16 +103,82 @@ TOPIC_WORDS = {
         "合唱",
         "音乐",
     ),
+    # who an event is for and what it costs: an event has these besides its kind
+    "children": (
+        "bambin*",
+        "figli",
+        "ragazzin*",
+        "piccoli",
+        "children",
+        "child",
+        "kids",
+        "أطفال",
+        "الاطفال",
+        "ولاد",
+        "صغار",
+        "copii",
+        "copil*",
+        "femij*",
+        "діт*",
+        "дитин*",
+        "дитяч*",
+        "儿童",
+        "孩子",
+        "小孩",
+    ),
+    "elderly": (
+        "anzian*",
+        "terza eta",
+        "nonni",
+        "pensionat*",
+        "pensionist*",
+        "elderly",
+        "seniors",
+        "older people",
+        "كبار السن",
+        "المسنين",
+        "مسنين",
+        "varstnic*",
+        "batran*",
+        "te moshuar",
+        "moshuar*",
+        "літн*",
+        "пенсіонер*",
+        "老人",
+        "老年",
+    ),
+    "free": (
+        "gratis",
+        "gratuit*",
+        "senza pagare",
+        "free",
+        "no charge",
+        "مجان*",
+        "مجاني",
+        "بالمجان",
+        "falas",
+        "pa pages*",
+        "безкоштовн*",
+        "безплатн*",
+        "免费",
+    ),
 }
+# Topics that are not a kind of event: an event's kind is one of the others.
+NOT_KINDS = ("children", "elderly", "free")
 
 
 _TOPICS = {topic: pattern(words) for topic, words in TOPIC_WORDS.items()}
 
 
-def topic_of(text: str) -> str | None:
-    """The kind of event a message asks about, named as a whole word ("corso" is not "cor")."""
+def topics_of(text: str) -> tuple[str, ...]:
+    """Every topic a message asks about, each named as a whole word ("corso" is not "cor")."""
     folded = align_fold(text)
-    return next((t for t, regex in _TOPICS.items() if regex.search(folded)), None)
+    return tuple(t for t, regex in _TOPICS.items() if regex.search(folded))
+
+
+def topic_of(text: str) -> str | None:
+    """The kind of event a text is about (Hamlet's calendar entries), if it names one."""
+    return next((t for t in topics_of(text) if t not in NOT_KINDS), None)
 
 
 class EventsFlow:
@@ -132,7 +213,7 @@ class EventsFlow:
             start=day,
             end=end,
             quartiere=slots.get("quartiere"),  # type: ignore[arg-type]
-            topic=slots.get("topic"),  # type: ignore[arg-type]
+            topics=slots.get("topics", ()),  # type: ignore[arg-type]
             offset=int(slots.get("offset", 0)),  # type: ignore[call-overload]
             limit=page_size(ctx) + 1,
         )
@@ -145,7 +226,7 @@ class EventsFlow:
             ("part",),
             ("day", "days", "part"),
             ("quartiere",),
-            ("topic",),
+            ("topics",),
             ("day", "days", "part", "quartiere"),
         ):
             if not any(slots.get(key) for key in dropped):
@@ -175,8 +256,8 @@ class EventsFlow:
                 filters["part"] = moment.hour
         if isinstance(turn.entity("neighbourhood"), str):
             filters["quartiere"] = turn.entity("neighbourhood")
-        if topic := topic_of(turn.text):
-            filters["topic"] = topic
+        if topics := topics_of(turn.text):
+            filters["topics"] = list(topics)
         return filters
 
     def _page(self, turn: Turn, ctx: TurnContext, events: list[Event]) -> list[Reply]:

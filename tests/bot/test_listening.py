@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from actions.db import SessionFactory
 from actions.models import Booking, Need
-from bot.flows.events import topic_of
+from bot.flows.events import topic_of, topics_of
 from bot.runtime.turns import Conversations
 from nlu.types import NLU
 from tests.conftest import NOW, ROME
@@ -106,6 +106,22 @@ async def test_cancelling_asks_first(resident: Resident, demo_sessions: SessionF
     assert "cancellata" in resident.text
 
 
+async def test_an_arabic_mother_books_for_her_husband_and_cancels_in_darija(
+    resident: Resident,
+) -> None:
+    resident.channel, resident.address = "whatsapp", "+393510000779"
+    await resident.says("بغيت نحجز موعد ديال SPID لراجلي")
+    await resident.says("سانتا كروتشي")
+    await resident.says("الثالث")
+    assert "راجلي" in resident.text  # who it is for, in her words
+    await resident.says("اه")
+    assert "تم الحجز!" in resident.text
+    await resident.says("شنو هي المواعيد ديالي")
+    await resident.says("بغيت نلغي الموعد")
+    await resident.says("واخا")
+    assert "تم إلغاء الحجز" in resident.text
+
+
 async def test_a_new_resident_is_welcomed_in_the_telegram_language(resident: Resident) -> None:
     resident.channel, resident.address = "telegram", "99001"
     replies = await resident.says("/start", hint="uk")
@@ -126,6 +142,35 @@ async def test_a_new_resident_is_welcomed_in_the_telegram_language(resident: Res
 )
 def test_event_topics_are_whole_words(text: str, topic: str | None) -> None:
     assert topic_of(text) == topic
+
+
+@pytest.mark.parametrize(
+    ("text", "topics"),
+    [
+        ("ci sono attività per bambini gratis?", ("children", "free")),
+        ("free music for kids", ("music", "children", "free")),
+        ("الأنشطة للأطفال هاد الأسبوع", ("children",)),
+        ("activități gratuite pentru copii", ("children", "free")),
+        ("aktivitete falas për fëmijët", ("children", "free")),
+        ("безкоштовні заходи для літніх людей", ("elderly", "free")),
+        ("老人免费活动", ("elderly", "free")),
+        ("c'è un corso di lingua inglese?", ("language",)),
+        ("курси англійської мови", ("language",)),
+        ("qualcosa per gli anziani", ("elderly",)),
+    ],
+)
+def test_event_topics_in_every_language(text: str, topics: tuple[str, ...]) -> None:
+    assert topics_of(text) == topics
+
+
+async def test_topic_words_filter_the_events(resident: Resident) -> None:
+    await resident.says("ci sono attività per bambini?")
+    assert "Laboratorio per bambini" in resident.text or "Musica per piccoli" in resident.text
+    assert "Tombola" not in resident.text and "Pranzo insieme" not in resident.text
+    await resident.says("безкоштовні заходи для літніх людей")
+    for title in ("Tombola", "Pranzo insieme", "Laboratorio per bambini", "Coro del quartiere"):
+        assert title not in resident.text  # games for the elderly, but not free; free, not theirs
+    assert "Camminata di gruppo" in resident.text or "Sportello di aiuto digitale" in resident.text
 
 
 async def test_no_event_on_that_day_offers_the_same_casa_on_other_days(

@@ -65,6 +65,9 @@ def test_nothing_matches_nonsense_or_a_long_message_outside_a_form() -> None:
         "da",
         "po",
         "Sì, confermo",
+        "اه",  # Darija, as an Arabic-speaking mother types it
+        "واخا",
+        "wakha",
     ],
 )
 def test_yes_variants(text: str) -> None:
@@ -101,3 +104,12 @@ def test_a_place_read_by_the_gazetteer_picks_its_label() -> None:
     assert by_place("Ospizio", labels).index == 1  # "Оспіціо", "أوسبيتسيو" as the NLU reads them
     assert by_place("Orologio", labels).index is None
     assert by_place(None, labels).index is None
+
+
+def test_a_yes_to_the_times_of_one_day_takes_the_soonest() -> None:
+    wednesday = [datetime(2026, 12, 9, hour, 0, tzinfo=ROME) for hour in (9, 10, 11)]
+    now = datetime(2026, 12, 7, 10, 0, tzinfo=ROME)
+    keys = ["slot:1", "slot:2", "slot:3"]
+    assert match_option("si", keys, [], times=wednesday, now=now) == Match(0)
+    two_days = [*wednesday[:2], datetime(2026, 12, 10, 9, 0, tzinfo=ROME)]
+    assert match_option("si", keys, [], times=two_days, now=now) == Match()
