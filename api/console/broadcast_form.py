@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from actions.broadcasts import BROADCAST_CHANNELS, LANGUAGES
-from api.console.web import Clock
+from api.console.web import LocalTime
 from bot.staff_labels import LABELS
 
 # Twilio refuses a message body longer than this; Telegram allows more, SMS far less.
@@ -51,7 +51,7 @@ def form_values(form: Mapping[str, Any]) -> dict[str, str]:
 
 
 def read(
-    values: Mapping[str, str], *, quartieri: Sequence[str], clock: Clock, now: datetime
+    values: Mapping[str, str], *, quartieri: Sequence[str], local: LocalTime, now: datetime
 ) -> Composed:
     """Check the form; FormInvalid says what to fix."""
     texts = {lang: values.get(f"text_{lang}", "").strip() for lang in LANGUAGES}
@@ -76,7 +76,7 @@ def read(
         channel=channel,
         whatsapp_content_sid=content_sid,
         whatsapp_variables=variables,
-        at=_when(values, clock, now),
+        at=_when(values, local, now),
     )
 
 
@@ -102,18 +102,18 @@ def _variables(text: str) -> dict[str, str]:
     return variables
 
 
-def _when(values: Mapping[str, str], clock: Clock, now: datetime) -> datetime | None:
+def _when(values: Mapping[str, str], local: LocalTime, now: datetime) -> datetime | None:
     if values.get("when", "now") != "later":
         return None
-    return scheduled_time(values.get("day", ""), values.get("time", ""), clock=clock, now=now)
+    return scheduled_time(values.get("day", ""), values.get("time", ""), local=local, now=now)
 
 
-def scheduled_time(day: str, time: str, *, clock: Clock, now: datetime) -> datetime:
+def scheduled_time(day: str, time: str, *, local: LocalTime, now: datetime) -> datetime:
     """A day and time in the city's zone that is still to come; FormInvalid otherwise."""
     if not day or not time:
         raise FormInvalid("Per programmare l'invio scelga giorno e ora.")
     try:
-        at = clock.parse(day, time)
+        at = local.parse(day, time)
     except ValueError:
         raise FormInvalid("Data o ora non valide.") from None
     if at <= now:

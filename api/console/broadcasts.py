@@ -18,10 +18,10 @@ from api.console import broadcast_form, charts
 from api.console.broadcast_form import LANGUAGE_NAMES, FormInvalid
 from api.console.web import (
     ConsoleStaff,
-    clock_of,
     failing_back,
     flash,
     label,
+    local_time_of,
     page,
     partial,
     redirect,
@@ -100,10 +100,10 @@ async def compose(
 ) -> HTMLResponse | RedirectResponse:
     """Save what was composed as a draft, then show its preview; nothing is sent yet."""
     values = broadcast_form.form_values(await request.form())
-    clock = clock_of(request)
+    local = local_time_of(request)
     try:
         composed = broadcast_form.read(
-            values, quartieri=await _quartieri(session, user), clock=clock, now=now
+            values, quartieri=await _quartieri(session, user), local=local, now=now
         )
         mine = await announcing_to(session, user)
         if mine is not None and composed.quartiere != mine:
@@ -124,7 +124,7 @@ async def compose(
     _record(session, user, "broadcast.create", draft.id, now)
     if composed.at is None:
         return redirect(f"{LIST}/{draft.id}/preview")
-    when = {"day": clock.date_input(composed.at), "time": clock.time_input(composed.at)}
+    when = {"day": local.date_input(composed.at), "time": local.time_input(composed.at)}
     return redirect(f"{LIST}/{draft.id}/preview?{urlencode(when)}")
 
 
@@ -142,9 +142,9 @@ async def preview(
     draft = await _broadcast(session, broadcast_id, user)
     if draft.state != "draft":
         return redirect(f"{LIST}/{broadcast_id}")
-    clock = clock_of(request)
+    local = local_time_of(request)
     try:
-        at = clock.parse(day, time) if day and time else None
+        at = local.parse(day, time) if day and time else None
     except ValueError:
         at = None
     settings = settings_of(request)
@@ -194,17 +194,17 @@ async def schedule(
 ) -> RedirectResponse:
     """Confirm a draft for later: it goes out by itself at that time."""
     await _broadcast(session, broadcast_id, user)
-    clock = clock_of(request)
+    local = local_time_of(request)
     back = f"{LIST}/{broadcast_id}/preview?" + urlencode({"day": day, "time": time})
     try:
-        at = broadcast_form.scheduled_time(day, time, clock=clock, now=now)
+        at = broadcast_form.scheduled_time(day, time, local=local, now=now)
     except FormInvalid as exc:
         flash(request, str(exc), "error")
         return redirect(back)
     with failing_back(back):
         await broadcasts.schedule_broadcast(session, broadcast_id=broadcast_id, at=at, now=now)
     _record(session, user, "broadcast.schedule", broadcast_id, now, at=at.isoformat())
-    flash(request, f"Annuncio programmato per {clock.when(at)}.")
+    flash(request, f"Annuncio programmato per {local.when(at)}.")
     return redirect(f"{LIST}/{broadcast_id}")
 
 

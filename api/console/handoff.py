@@ -23,12 +23,12 @@ from api.console.web import (
     SESSION_STAFF,
     SESSION_VERSION,
     ActionFailed,
-    Clock,
     ConsoleStaff,
-    clock_of,
+    LocalTime,
     failing_back,
     flash,
     fragment,
+    local_time_of,
     page,
     redirect,
     session_holds,
@@ -72,7 +72,9 @@ async def conversation(
         handoff=handoff,
         resident=resident,
         casa=casa,
-        live_html=await render_live(session, handoff, user, clock_of(request), csrf_token(request)),
+        live_html=await render_live(
+            session, handoff, user, local_time_of(request), csrf_token(request)
+        ),
         notes=[(note, names.get(note.staff_id or 0, "—")) for note in note_rows],
     )
 
@@ -84,7 +86,7 @@ async def conversation_stream(handoff_id: Id, request: Request) -> Response:
     version = request.session.get(SESSION_VERSION)
     if not isinstance(staff_id, int):
         return PlainTextResponse("log in first", status_code=401)
-    store, clock, token = request.app.state.store, clock_of(request), csrf_token(request)
+    store, local, token = request.app.state.store, local_time_of(request), csrf_token(request)
 
     async def render() -> str | None:
         async with store.sessions() as session:
@@ -94,7 +96,7 @@ async def conversation_stream(handoff_id: Id, request: Request) -> Response:
                 return None
             if not may_see_handoff(user, handoff):
                 return None
-            return await render_live(session, handoff, user, clock, token)
+            return await render_live(session, handoff, user, local, token)
 
     return live.stream(request, render, event="conversation")
 
@@ -107,7 +109,7 @@ async def render_live(
     session: AsyncSession,
     handoff: Handoff,
     user: StaffUser,
-    clock: Clock,
+    local: LocalTime,
     token: str,
     *,
     notice: str | None = None,
@@ -152,7 +154,7 @@ async def render_live(
         reply_address=await residents.reachable_address(session, handoff.resident_id),
         notice=notice,
         error=error,
-        clock=clock,
+        local=local,
         csrf_token=token,
     )
 
@@ -176,7 +178,7 @@ async def _answered(
         session,
         handoff,
         user,
-        clock_of(request),
+        local_time_of(request),
         csrf_token(request),
         notice=notice,
         error=error,
@@ -216,12 +218,14 @@ async def _done(
 
 @router.post("/{handoff_id}/claim", response_model=None)
 async def claim(
-    handoff_id: Id, request: Request, user: ConsoleStaff, session: Session, now: Now
+    handoff_id: Id, request: Request, user: ConsoleStaff, session: Session, now: Now, room: Room
 ) -> Response:
-    """ "Prendo io": the bot goes quiet and relays."""
+    """ "Prendo io": the bot goes quiet and relays; the staff groups are told who took it."""
     await visible_handoff(session, handoff_id, user)
     async with at_desk(session, handoff_id):
-        await desk.claim(session, handoff_id=handoff_id, by=user, via="console", now=now)
+        handoff = await desk.claim(session, handoff_id=handoff_id, by=user, via="console", now=now)
+    if room is not None:
+        await room.taken(session, handoff, user, now)
     return await _done(request, session, handoff_id, user, "Conversazione presa in carico.")
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from actions import audit, help_records, places
 from actions.models import Booking, StaffUser
 from api.console import charts
-from api.console.web import ConsoleStaff, clock_of, failing_back, flash, page, redirect
+from api.console.web import ConsoleStaff, failing_back, flash, local_time_of, page, redirect
 from api.csrf import verify_csrf
 from api.deps import Id, Now, Session
 from api.scope import casa_ids_visible
@@ -100,7 +100,7 @@ def _month(value: str, today: date) -> date:
 async def _report(
     request: Request, user: StaffUser, session: Session, now: datetime, month: str, casa: str
 ) -> tuple[date, int | None, help_records.MonthReport]:
-    zone = clock_of(request).zone
+    zone = local_time_of(request).zone
     first = _month(month, now.astimezone(zone).date())
     after = (first + timedelta(days=32)).replace(day=1)
     visible = casa_ids_visible(user)

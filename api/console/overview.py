@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from actions import needs, places, stats
 from api.console import charts
-from api.console.web import ConsoleStaff, clock_of, page, require_role
+from api.console.web import ConsoleStaff, local_time_of, page, require_role
 from api.csrf import verify_csrf
 from api.deps import Now, Session
 from bot.staff_labels import LABELS
@@ -36,7 +36,7 @@ async def overview(
     found = await stats.needs_overview(
         session,
         now=now,
-        zone=clock_of(request).zone,
+        zone=local_time_of(request).zone,
         weeks=weeks,
         quartiere=quartiere,
         category=category if category in needs.CATEGORIES else None,

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_datetime
 from fastapi import Depends, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
@@ -36,28 +37,29 @@ SECURITY_HEADERS = {
 }
 SESSION_FLASH = "flash"
 
-WEEKDAYS = ("lun", "mar", "mer", "gio", "ven", "sab", "dom")
 
+class LocalTime:
+    """Dates and times in the city's time zone, as the console shows them (weekday names in the
+    staff member's language) and reads them from its forms."""
 
-class Clock:
-    """Dates and times in the city's time zone, as the console shows and reads them."""
-
-    def __init__(self, zone: ZoneInfo) -> None:
+    def __init__(self, zone: ZoneInfo, language: str = "it") -> None:
         self.zone = zone
+        self.language = language
 
     def when(self, moment: datetime | None) -> str:
         """E.g. "mer 25/11 10:05"."""
         if moment is None:
             return "—"
-        local = moment.astimezone(self.zone)
-        return f"{WEEKDAYS[local.weekday()]} {local:%d/%m %H:%M}"
+        return format_datetime(
+            moment.astimezone(self.zone), "EEE dd/MM HH:mm", locale=self.language
+        )
 
     def day(self, moment: datetime | date) -> str:
         """E.g. "mer 25/11/2026"."""
         local = moment.astimezone(self.zone) if isinstance(moment, datetime) else moment
-        return f"{WEEKDAYS[local.weekday()]} {local:%d/%m/%Y}"
+        return format_date(local, "EEE dd/MM/yyyy", locale=self.language)
 
-    def clock(self, moment: datetime) -> str:
+    def hour(self, moment: datetime) -> str:
         """E.g. "10:05"."""
         return f"{moment.astimezone(self.zone):%H:%M}"
 
@@ -69,9 +71,9 @@ class Clock:
         """The value of an <input type=time>."""
         return "" if moment is None else f"{moment.astimezone(self.zone):%H:%M}"
 
-    def parse(self, day: str, clock: str) -> datetime:
+    def parse(self, day: str, hour: str) -> datetime:
         """A local date and time from two form fields; ValueError when malformed."""
-        moment = datetime.fromisoformat(f"{day.strip()}T{clock.strip()}")
+        moment = datetime.fromisoformat(f"{day.strip()}T{hour.strip()}")
         return moment.replace(tzinfo=self.zone)
 
 
@@ -84,9 +86,9 @@ def settings_of(request: Request) -> Settings:
     return settings
 
 
-def clock_of(request: Request) -> Clock:
-    """A clock in the configured time zone."""
-    return Clock(settings_of(request).zone)
+def local_time_of(request: Request) -> LocalTime:
+    """Local dates and times in the configured time zone."""
+    return LocalTime(settings_of(request).zone)
 
 
 class LoginRequired(Exception):
@@ -168,7 +170,7 @@ def page(
             "user": user,
             "csrf_token": csrf_token(request),
             "flashes": flashes,
-            "clock": clock_of(request),
+            "local": local_time_of(request),
             "path": request.url.path,
             **context,
         },
@@ -182,7 +184,7 @@ def partial(request: Request, name: str, **context: Any) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(
         request,
         name,
-        {"csrf_token": csrf_token(request), "clock": clock_of(request), **context},
+        {"csrf_token": csrf_token(request), "local": local_time_of(request), **context},
         headers=SECURITY_HEADERS,
     )
 
