@@ -93,6 +93,7 @@ async def render_inbox(
     rows = await inbox_rows(session, [*waiting, *closed])
     return fragment(
         "_inbox.html",
+        local.language,
         open_rows=rows[: len(waiting)],
         closed_rows=rows[len(waiting) :],
         waiting_count=sum(h.status == "waiting" for h in waiting),

@@ -31,8 +31,10 @@ from api.console.web import (
     local_time_of,
     page,
     redirect,
+    say,
     session_holds,
     staff_name,
+    words,
 )
 from api.csrf import csrf_token, verify_csrf
 from api.deps import Id, Now, Room, Session
@@ -135,10 +137,12 @@ async def render_live(
     staff = await _staff_by_id(session)
     case_by_id = {casa.id: casa for casa in await places.list_case(session)}
     current, older = transcript.sessions_of(
-        transcript.lines_of(messages, resident, staff, answers), handoff.opened_at
+        transcript.lines_of(messages, resident, staff, answers, words(local.language)),
+        handoff.opened_at,
     )
     return fragment(
         "_conversation.html",
+        local.language,
         handoff=handoff,
         resident=resident,
         held_by=staff_name(staff.get(handoff.claimed_by_staff_id or 0)),
@@ -191,8 +195,8 @@ def _here(handoff_id: int) -> str:
 
 
 @asynccontextmanager
-async def at_desk(session: AsyncSession, handoff_id: int) -> AsyncIterator[None]:
-    """A refused desk action becomes a message on the conversation page, in Italian."""
+async def at_desk(request: Request, session: AsyncSession, handoff_id: int) -> AsyncIterator[None]:
+    """A refused desk action becomes a message on the conversation page, in the staff's words."""
     try:
         with failing_back(_here(handoff_id)):
             yield
@@ -200,7 +204,7 @@ async def at_desk(session: AsyncSession, handoff_id: int) -> AsyncIterator[None]
         if not isinstance(failed.__cause__, HeldByAnother):
             raise
         holder = staff_name(await session.get(StaffUser, failed.__cause__.holder_id))
-        why = f"risponde già {holder}: chieda di passarle la conversazione"
+        why = say(request, "risponde già {name}: chieda di passarle la conversazione", name=holder)
         raise ActionFailed(why, failed.back) from failed.__cause__
 
 
@@ -222,11 +226,12 @@ async def claim(
 ) -> Response:
     """ "Prendo io": the bot goes quiet and relays; the staff groups are told who took it."""
     await visible_handoff(session, handoff_id, user)
-    async with at_desk(session, handoff_id):
+    async with at_desk(request, session, handoff_id):
         handoff = await desk.claim(session, handoff_id=handoff_id, by=user, via="console", now=now)
     if room is not None:
         await room.taken(session, handoff, user, now)
-    return await _done(request, session, handoff_id, user, "Conversazione presa in carico.")
+    said = say(request, "Conversazione presa in carico.")
+    return await _done(request, session, handoff_id, user, said)
 
 
 @router.post("/{handoff_id}/reply", response_model=None)
@@ -240,11 +245,12 @@ async def reply(
 ) -> Response:
     """Answer the resident on their own channel (a waiting handoff is claimed by answering)."""
     await visible_handoff(session, handoff_id, user)
-    async with at_desk(session, handoff_id):
+    async with at_desk(request, session, handoff_id):
         await desk.answer(
             session, handoff_id=handoff_id, by=user, text=text, via="console", now=now
         )
-    return await _done(request, session, handoff_id, user, "Risposta in coda per l'invio.")
+    said = say(request, "Risposta in coda per l'invio.")
+    return await _done(request, session, handoff_id, user, said)
 
 
 @router.post("/{handoff_id}/release", response_model=None)
@@ -253,9 +259,9 @@ async def release(
 ) -> Response:
     """Hand the conversation back to the bot."""
     await visible_handoff(session, handoff_id, user)
-    async with at_desk(session, handoff_id):
+    async with at_desk(request, session, handoff_id):
         await desk.release(session, handoff_id=handoff_id, by=user, via="console", now=now)
-    said = f"Conversazione n. {handoff_id} ridata al bot."
+    said = say(request, "Conversazione n. {number} ridata al bot.", number=handoff_id)
     if _htmx(request):
         return await _done(request, session, handoff_id, user, said)
     flash(request, said)
@@ -273,11 +279,12 @@ async def close(
 ) -> Response:
     """Close with an outcome; the bot answers the resident again."""
     await visible_handoff(session, handoff_id, user)
-    async with at_desk(session, handoff_id):
+    async with at_desk(request, session, handoff_id):
         await desk.close(
             session, handoff_id=handoff_id, by=user, outcome=outcome, via="console", now=now
         )
-    return await _done(request, session, handoff_id, user, f"Conversazione n. {handoff_id} chiusa.")
+    said = say(request, "Conversazione n. {number} chiusa.", number=handoff_id)
+    return await _done(request, session, handoff_id, user, said)
 
 
 @router.post("/{handoff_id}/transfer", response_model=None)
@@ -293,7 +300,7 @@ async def transfer(
 ) -> Response:
     """Pass to another Casa (waiting there) or to a colleague (held by them)."""
     await visible_handoff(session, handoff_id, user)
-    async with at_desk(session, handoff_id):
+    async with at_desk(request, session, handoff_id):
         handoff = await desk.transfer(
             session,
             handoff_id=handoff_id,
@@ -304,7 +311,7 @@ async def transfer(
             now=now,
             announcer=room,
         )
-    said = f"Conversazione n. {handoff_id} passata."
+    said = say(request, "Conversazione n. {number} passata.", number=handoff_id)
     if may_see_handoff(user, handoff):
         return await _done(request, session, handoff_id, user, said)
     flash(request, said)
@@ -316,6 +323,7 @@ async def transfer(
 @router.post("/{handoff_id}/notes")
 async def add_note(
     handoff_id: Id,
+    request: Request,
     user: ConsoleStaff,
     session: Session,
     now: Now,
@@ -323,7 +331,7 @@ async def add_note(
 ) -> RedirectResponse:
     """An internal note for colleagues."""
     await visible_handoff(session, handoff_id, user)
-    async with at_desk(session, handoff_id):
+    async with at_desk(request, session, handoff_id):
         await desk.add_note(
             session, handoff_id=handoff_id, by=user, text=text, via="console", now=now
         )

@@ -16,7 +16,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from actions import audit, places, schedule
 from actions.errors import DomainError, NotFound
 from actions.models import Booking, Casa, Resident, SpidSlot, StaffUser
-from api.console.web import ConsoleStaff, failing_back, flash, local_time_of, page, redirect
+from api.console.web import (
+    ConsoleStaff,
+    Words,
+    failing_back,
+    flash,
+    local_time_of,
+    page,
+    redirect,
+    say,
+    texts,
+)
 from api.csrf import verify_csrf
 from api.deps import Id, Now, Session
 from api.scope import casa_ids_visible, ensure_casa_visible
@@ -192,12 +202,13 @@ async def _save_event(
             case,
             event_id,
             form.model_dump(),
-            error=_why(exc),
+            error=_why(exc, texts(request)),
             invalid=_fields_of(exc),
         )
     action = "event.create" if event_id is None else "event.update"
     _record(session, user, action, f"event:{event.id}", now, title=event.title)
-    flash(request, f"Evento salvato: {event.title}, {local.when(event.starts_at)}.")
+    when = local.when(event.starts_at)
+    flash(request, say(request, "Evento salvato: {title}, {when}.", title=event.title, when=when))
     return redirect(EVENTS)
 
 
@@ -211,14 +222,15 @@ async def cancel_event(
     with failing_back(EVENTS):
         await schedule.cancel_event(session, event_id=event_id)
     _record(session, user, "event.cancel", f"event:{event_id}", now, title=event.title)
-    flash(request, f"Evento annullato: {event.title}. Il bot non lo propone più.")
+    said = say(request, "Evento annullato: {title}. Il bot non lo propone più.", title=event.title)
+    flash(request, said)
     return redirect(EVENTS)
 
 
-def _why(exc: Exception) -> str:
+def _why(exc: Exception, _: Words) -> str:
     if isinstance(exc, ValueError):
-        return "Data o ora non valide."
-    return f"Non salvato: {exc}"
+        return _("Data o ora non valide.")
+    return _("Non salvato: {why}", why=exc)
 
 
 # Which fields a refusal is about, so the page can mark them (aria-invalid) and tie the
@@ -327,9 +339,17 @@ async def create_slot(
         )
     except (ValueError, DomainError) as exc:  # checked before anything is written
         case = await _case(session, user)
-        return _slot_form(request, user, case, None, values, _why(exc), _fields_of(exc))
+        return _slot_form(
+            request, user, case, None, values, _why(exc, texts(request)), _fields_of(exc)
+        )
     _record(session, user, "slot.create", f"slot:{slot.id}", now, seats=seats)
-    flash(request, f"Sessione SPID aperta: {local.when(slot.starts_at)}, {seats} posti.")
+    said = say(
+        request,
+        "Sessione SPID aperta: {when}, {seats} posti.",
+        when=local.when(slot.starts_at),
+        seats=seats,
+    )
+    flash(request, said)
     return redirect(SLOTS)
 
 
@@ -353,7 +373,9 @@ async def update_slot(
         starts_at = local.parse(day, start)
     except ValueError as exc:
         case = await _case(session, user)
-        return _slot_form(request, user, case, slot, values, _why(exc), _fields_of(exc))
+        return _slot_form(
+            request, user, case, slot, values, _why(exc, texts(request)), _fields_of(exc)
+        )
     with failing_back(f"{SLOTS}/{slot_id}/edit"):
         slot, moved = await schedule.update_slot(
             session, slot_id=slot_id, starts_at=starts_at, seats=seats, now=now
@@ -374,7 +396,13 @@ async def update_slot(
         starts_at=slot.starts_at.isoformat(),
         residents_told=sum(told),
     )
-    flash(request, f"Sessione SPID salvata. Residenti avvisati: {sum(told)} su {len(moved)}.")
+    said = say(
+        request,
+        "Sessione SPID salvata. Residenti avvisati: {told} su {booked}.",
+        told=sum(told),
+        booked=len(moved),
+    )
+    flash(request, said)
     return redirect(SLOTS)
 
 
@@ -401,5 +429,11 @@ async def cancel_slot(
         bookings=len(cancelled),
         residents_told=sum(told),
     )
-    flash(request, f"Sessione SPID annullata. Residenti avvisati: {sum(told)} su {len(cancelled)}.")
+    said = say(
+        request,
+        "Sessione SPID annullata. Residenti avvisati: {told} su {booked}.",
+        told=sum(told),
+        booked=len(cancelled),
+    )
+    flash(request, said)
     return redirect(SLOTS)
