@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -25,7 +26,7 @@ from api.console.web import (
 )
 from api.csrf import rotate_csrf_token, verify_csrf
 from api.deps import Now, Session
-from api.login_limits import LoginLimits, in_words
+from api.login_limits import LoginLimits
 
 router = APIRouter(prefix="/console", dependencies=[Depends(verify_csrf)])
 logger = logging.getLogger(__name__)
@@ -78,7 +79,9 @@ async def login(
             next=back,
             email=email,
             error=say(
-                request, "Troppi tentativi sbagliati. Riprovi tra {wait}.", wait=in_words(wait)
+                request,
+                "Troppi tentativi sbagliati. Riprovi tra {wait}.",
+                wait=in_words(wait, request),
             ),
         )
         answer.headers["Retry-After"] = str(wait)
@@ -154,6 +157,16 @@ async def choose_language(
     request.state.language = language
     flash(request, say(request, "La console ora è in italiano."))
     return redirect(back)
+
+
+def in_words(seconds: int, request: Request) -> str:
+    """ "1 minuto", "15 minuti", "2 ore": how long to wait, as a person says it."""
+    minutes = max(1, math.ceil(seconds / 60))
+    if minutes == 1:
+        return say(request, "1 minuto")
+    if minutes < 90:
+        return say(request, "{count} minuti", count=minutes)
+    return say(request, "{count} ore", count=math.ceil(minutes / 60))
 
 
 async def _known(session: Session, email: str) -> int | None:
