@@ -282,6 +282,26 @@ async def test_a_handoff_with_no_casa_goes_to_every_casa_group_and_the_city_wide
         assert "ha annullato la richiesta" in group.posts()[-1]["text"]
 
 
+async def test_a_claim_from_the_staff_api_is_told_to_every_group_that_got_the_card(
+    harness: Harness, ospizio: StaffGroup
+) -> None:
+    rosta = await _rosta_group(harness)
+    async with transaction(harness.sessions) as session:
+        token = await staff.issue_token(session, email="custode.ospizio@demo.portineria.it")
+    maria = SmsResident(harness.hooks, harness.twilio)
+    await maria.says("voglio parlare con una persona")
+    await send_all(harness)
+    handoff = await _handoff(harness)
+    taken = await harness.hooks.client.post(
+        f"/api/handoffs/{handoff.id}/claim", headers={"authorization": f"Bearer {token}"}
+    )
+    assert taken.status_code == 200, taken.text
+    await send_all(harness)
+    city = StaffGroup(harness.hooks, harness.telegram, FALLBACK_GROUP, update_id=720000000)
+    for group in (ospizio, rosta, city):
+        assert group.posts()[-1]["text"].endswith(f" ha preso la richiesta n. {handoff.id}.")
+
+
 async def _rosta_group(harness: Harness) -> StaffGroup:
     """Rosta Nuova's group, linked to its Casa."""
     async with transaction(harness.sessions) as session:
