@@ -174,10 +174,15 @@ class StaffRoom:
             return answer
         if message.command == "rilascia":
             await desk.release(session, **at_desk)
-            return f"Richiesta n. {number} ridata al bot da {name}."
+            answer = f"Richiesta n. {number} ridata al bot da {name}."
+            await self._tell_others(session, handoff, answer, now, told=message.chat)
+            return answer
         if message.command == "chiudi":
             outcome = message.text or "chiusa dal gruppo Telegram"
             await desk.close(session, outcome=outcome, **at_desk)
+            # The outcome may name the resident's family: it stays in the group that wrote it.
+            closed = f"Richiesta n. {number} chiusa da {name}."
+            await self._tell_others(session, handoff, closed, now, told=message.chat)
             return f"Richiesta n. {number} chiusa da {name}: {outcome}"
         if message.command == "nota":
             await desk.add_note(session, text=message.text, **at_desk)
@@ -204,6 +209,12 @@ class StaffRoom:
         it was taken from, which has its own answer): a handoff with no Casa was offered to
         every Casa's group, and the others should not take it up too."""
         text = f"{staff_name(user)} ha preso la richiesta n. {handoff.id}."
+        await self._tell_others(session, handoff, text, now, told=told)
+
+    async def _tell_others(
+        self, session: AsyncSession, handoff: Handoff, text: str, now: datetime, *, told: str | None
+    ) -> None:
+        """Post `text` in every group that got the handoff's card but `told`."""
         for chat in await self._chats(session, handoff):
             if chat != told:
                 self._enqueue(session, chat, text, handoff.id, now, resident=handoff.resident_id)

@@ -275,11 +275,13 @@ async def test_a_handoff_with_no_casa_goes_to_every_casa_group_and_the_city_wide
     # A second press, in another group, is told it is taken.
     pressed = await ospizio.presses(cards[0][0], "Prendo io", ANNA)
     assert "è già sua" in pressed.json()["text"]
-
-    await maria.says("annulla")
+    # Closed in one group: the others read that it is closed, not the outcome's words.
+    await rosta.writes("/chiudi parlato con la figlia Anna Bianchi", ANNA, replying_to=cards[1][0])
     await send_all(harness)
-    for group in (ospizio, rosta, city):
-        assert "ha annullato la richiesta" in group.posts()[-1]["text"]
+    assert "Anna Bianchi" in rosta.posts()[-1]["text"]
+    for group in (ospizio, city):
+        said = group.posts()[-1]["text"]
+        assert said.startswith(f"Richiesta n. {handoff.id} chiusa da ") and "Bianchi" not in said
 
 
 async def test_a_claim_from_the_staff_api_is_told_to_every_group_that_got_the_card(
