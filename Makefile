@@ -28,11 +28,16 @@ locales/%.mo: locales/%.po $(STAMP)
 
 compile-catalogs: $(MO_FILES)
 
+# Two catalogs: the residents' messages (seven languages) and the staff console's (it, en).
+CONSOLE_EXTRACT := extract -F babel-console.cfg -k S_ -k say:2 --no-location --sort-output
+
 extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k gettext -k ngettext:1,2 -k N_ --no-location --sort-output -o locales/messages.pot .
+	$(BIN)/pybabel $(CONSOLE_EXTRACT) -o locales/console.pot .
 
 update-catalogs: extract
 	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -D console -i locales/console.pot -d locales --no-fuzzy-matching --ignore-obsolete
 
 db: install
 	$(BIN)/portineria db upgrade

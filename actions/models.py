@@ -280,6 +280,8 @@ class StaffUser(Base):
     # A console session carries the version it was opened with; raising it (logout, disable,
     # a new password) ends every session of the account at its next request.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The console's language for this person: "it" or "en" (api.console.web.CONSOLE_LANGUAGES).
+    language: Mapped[str] = mapped_column(String(8), default="it", server_default="it")
     created_at: Mapped[datetime]
 
 

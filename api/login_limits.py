@@ -56,12 +56,3 @@ class LoginLimits:
                 await self.limiter.hit(item, kind, key)
         except self.storage.base_exceptions:
             log.warning("login limits: counters unreachable (Redis); not counted")
-
-
-def in_words(seconds: int) -> str:
-    """ "1 minuto", "15 minuti", "2 ore": how long to wait, as a person says it."""
-    minutes = max(1, math.ceil(seconds / 60))
-    if minutes < 90:
-        return "1 minuto" if minutes == 1 else f"{minutes} minuti"
-    hours = math.ceil(minutes / 60)
-    return f"{hours} ore"

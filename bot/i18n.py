@@ -19,9 +19,10 @@ Gettext = Callable[[str], str]
 
 
 @lru_cache(maxsize=16)
-def translations(language: str) -> NullTranslations:
-    """The compiled catalog of `language`; the Italian source text when there is none."""
-    return Translations.load(str(LOCALES_DIR), [language], DOMAIN)
+def translations(language: str, domain: str = DOMAIN) -> NullTranslations:
+    """The compiled catalog of `language` (the residents' messages, or another `domain` such as
+    the staff console's); the Italian source text when there is none."""
+    return Translations.load(str(LOCALES_DIR), [language], domain)
 
 
 def gettext_for(language: str) -> Gettext:

@@ -1,82 +1,109 @@
-"""The Italian words staff read for stored codes, in the console and the custodians' groups."""
+"""The Italian words staff read for stored codes, in the console and the custodians' groups.
+
+The console shows them in the staff member's language: S_ marks them for its catalog
+(locales/*/LC_MESSAGES/console.po, extracted with babel-console.cfg).
+"""
 
 from __future__ import annotations
 
 from actions.models import Resident, StaffUser
 
+
+def S_(word: str) -> str:  # noqa: N802 - a gettext-style marker, like N_
+    """Mark a staff word for the console's catalog; translated where it is shown."""
+    return word
+
+
 LABELS: dict[str, dict[str, str]] = {
-    "role": {"custodian": "Custode", "community_manager": "Community manager", "admin": "Admin"},
-    "handoff": {"waiting": "In attesa", "claimed": "Presa in carico", "closed": "Chiusa"},
-    "reason": {
-        "asked": "Ha chiesto una persona",
-        "emergency": "Emergenza",
-        "self_harm": "Vuole farsi del male",
-        "scam": "Forse una truffa",
-        "company": "Si sente solo, vuole compagnia",
-        "misunderstood": "Il bot non ha capito",
-        "media": "Vocale o foto",
+    "role": {
+        "custodian": S_("Custode"),
+        "community_manager": S_("Community manager"),
+        "admin": S_("Admin"),
     },
-    "need": {"open": "Aperta", "in_progress": "In lavorazione", "solved": "Risolta"},
-    "need_action": {"open": "Riapri", "in_progress": "Prendi in lavorazione", "solved": "Risolta"},
+    "handoff": {
+        "waiting": S_("In attesa"),
+        "claimed": S_("Presa in carico"),
+        "closed": S_("Chiusa"),
+    },
+    "reason": {
+        "asked": S_("Ha chiesto una persona"),
+        "emergency": S_("Emergenza"),
+        "self_harm": S_("Vuole farsi del male"),
+        "scam": S_("Forse una truffa"),
+        "company": S_("Si sente solo, vuole compagnia"),
+        "misunderstood": S_("Il bot non ha capito"),
+        "media": S_("Vocale o foto"),
+    },
+    "need": {"open": S_("Aperta"), "in_progress": S_("In lavorazione"), "solved": S_("Risolta")},
+    "need_action": {
+        "open": S_("Riapri"),
+        "in_progress": S_("Prendi in lavorazione"),
+        "solved": S_("Risolta"),
+    },
     "category": {
-        "shopping": "Spesa",
-        "transport": "Accompagnamento",
-        "company": "Compagnia",
-        "street": "Strada",
-        "waste": "Rifiuti",
-        "lighting": "Illuminazione",
-        "other": "Altro",
+        "shopping": S_("Spesa"),
+        "transport": S_("Accompagnamento"),
+        "company": S_("Compagnia"),
+        "street": S_("Strada"),
+        "waste": S_("Rifiuti"),
+        "lighting": S_("Illuminazione"),
+        "other": S_("Altro"),
     },
     "topic": {
-        "digital": "Digitale",
-        "language": "Lingua",
-        "walk": "Camminata",
-        "food": "Cibo",
-        "garden": "Orto",
-        "games": "Giochi",
-        "music": "Musica",
-        "other": "Altro",
+        "digital": S_("Digitale"),
+        "language": S_("Lingua"),
+        "walk": S_("Camminata"),
+        "food": S_("Cibo"),
+        "garden": S_("Orto"),
+        "games": S_("Giochi"),
+        "music": S_("Musica"),
+        "other": S_("Altro"),
     },
     # The outcomes the actions store in English; anything a person typed shows as typed.
     "outcome": {
-        "returned to the bot": "Ridata al bot",
-        "withdrawn by the resident": "Il residente non ne ha più bisogno",
+        "returned to the bot": S_("Ridata al bot"),
+        "withdrawn by the resident": S_("Il residente non ne ha più bisogno"),
     },
     "help_outcome": {
-        "came": "È venuto",
-        "spid_activated": "SPID attivato",
-        "another_visit": "Serve un'altra visita",
-        "no_show": "Non è venuto",
+        "came": S_("È venuto"),
+        "spid_activated": S_("SPID attivato"),
+        "another_visit": S_("Serve un'altra visita"),
+        "no_show": S_("Non è venuto"),
     },
     "age_band": {
-        "under_65": "meno di 65 anni",
-        "65_74": "da 65 a 74 anni",
-        "75_plus": "75 anni e più",
-        "unknown": "età non indicata",
+        "under_65": S_("meno di 65 anni"),
+        "65_74": S_("da 65 a 74 anni"),
+        "75_plus": S_("75 anni e più"),
+        "unknown": S_("età non indicata"),
     },
     "language": {
-        "it": "Italiano",
-        "en": "Inglese",
-        "ar": "Arabo",
-        "ro": "Rumeno",
-        "sq": "Albanese",
-        "uk": "Ucraino",
-        "zh": "Cinese",
+        "it": S_("Italiano"),
+        "en": S_("Inglese"),
+        "ar": S_("Arabo"),
+        "ro": S_("Rumeno"),
+        "sq": S_("Albanese"),
+        "uk": S_("Ucraino"),
+        "zh": S_("Cinese"),
     },
     "hamlet": {
-        "pending": "in attesa di pubblicazione",
-        "posted": "pubblicata",
-        "withheld": "non pubblicata",
-        "removed": "tolta",
+        "pending": S_("in attesa di pubblicazione"),
+        "posted": S_("pubblicata"),
+        "withheld": S_("non pubblicata"),
+        "removed": S_("tolta"),
     },
-    "channel": {"telegram": "Telegram", "whatsapp": "WhatsApp", "sms": "SMS", "console": "Prova"},
+    "channel": {
+        "telegram": S_("Telegram"),
+        "whatsapp": S_("WhatsApp"),
+        "sms": S_("SMS"),
+        "console": S_("Prova"),
+    },
     "delivery": {
-        "pending": "In coda",
-        "sending": "In invio",
-        "sent": "Inviato",
-        "delivered": "Consegnato",
-        "failed": "Non consegnato",
-        "skipped": "Saltato",
+        "pending": S_("In coda"),
+        "sending": S_("In invio"),
+        "sent": S_("Inviato"),
+        "delivered": S_("Consegnato"),
+        "failed": S_("Non consegnato"),
+        "skipped": S_("Saltato"),
     },
 }
 

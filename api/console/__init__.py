@@ -28,11 +28,12 @@ from api.console import (
 )
 from api.console.web import (
     SECURITY_HEADERS,
-    TEMPLATES,
     ActionFailed,
     LoginRequired,
     flash,
     redirect,
+    templates_of,
+    texts,
 )
 
 PREFIX = "/console"
@@ -71,14 +72,15 @@ async def _login_required(request: Request, _exc: Exception) -> Response:
 
 async def _action_failed(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ActionFailed)
-    # The actions speak English to developers; staff get the gist in Italian, detail after.
+    # The actions speak English to developers; staff get the gist in their words, detail after.
+    _ = texts(request)
     if isinstance(exc.__cause__, InvalidTransition):
-        text = f"Non fatto: lo stato è cambiato nel frattempo ({exc})."
+        text = _("Non fatto: lo stato è cambiato nel frattempo ({why}).", why=exc)
     else:
-        text = f"Non fatto: {exc}"
+        text = _("Non fatto: {why}", why=exc)
     if request.headers.get("hx-request") == "true":
         # An action done in place says why in the page's error box; the page stays as it is.
-        html = TEMPLATES.get_template("_action_error.html").render(text=text)
+        html = templates_of(request).get_template("_action_error.html").render(text=text)
         headers = {**SECURITY_HEADERS, "HX-Retarget": "#action-error", "HX-Reswap": "innerHTML"}
         return HTMLResponse(html, headers=headers)
     flash(request, text, "error")
@@ -90,7 +92,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if not request.url.path.startswith(f"{PREFIX}/") or exc.status_code < 400:
         return await http_exception_handler(request, exc)
-    return TEMPLATES.TemplateResponse(
+    return templates_of(request).TemplateResponse(
         request,
         "error.html",
         {"status_code": exc.status_code, "detail": exc.detail},

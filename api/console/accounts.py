@@ -12,18 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import audit, staff
 from actions.models import Casa, StaffUser
-from api.console.web import ConsoleStaff, flash, page, redirect, require_role
+from api.console.web import ConsoleStaff, flash, page, redirect, require_role, texts
 from api.csrf import verify_csrf
 from api.deps import Id, Now, Session
+from bot.i18n import N_
 
 router = APIRouter(prefix="/console/staff", dependencies=[Depends(verify_csrf)])
 LIST = "/console/staff"
 Change = Callable[..., Awaitable[Any]]
 # What each button does, what the audit log calls it, and what the page says after.
 CHANGES: dict[str, tuple[Change, str]] = {
-    "disable": (staff.disable, "Account disattivato: sessioni chiuse, token revocato."),
-    "enable": (staff.enable, "Account riattivato."),
-    "revoke-token": (staff.revoke_token, "Token API revocato."),
+    "disable": (staff.disable, N_("Account disattivato: sessioni chiuse, token revocato.")),
+    "enable": (staff.enable, N_("Account riattivato.")),
+    "revoke-token": (staff.revoke_token, N_("Token API revocato.")),
 }
 
 
@@ -45,20 +46,24 @@ async def change_account(
 ) -> RedirectResponse:
     """Apply one change to an account (an admin cannot switch off their own)."""
     require_role(user, "admin")
+    _ = texts(request)
     target = await session.get(StaffUser, staff_id)
     if target is None or change not in (*CHANGES, "reset-password"):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such account or change")
     if target.id == user.id and change == "disable":
-        flash(request, "Non può disattivare il suo stesso account.", "error")
+        flash(request, _("Non può disattivare il suo stesso account."), "error")
         return redirect(LIST)
     if change == "reset-password":
         password = await staff.reset_password(session, email=target.email)
         # Shown once, to be passed on by hand; only its hash is stored.
-        flash(request, f"Nuova password di {target.email}: {password}")
+        flash(
+            request,
+            _("Nuova password di {email}: {password}", email=target.email, password=password),
+        )
     else:
         action, said = CHANGES[change]
         await action(session, email=target.email)
-        flash(request, f"{target.email}: {said}")
+        flash(request, f"{target.email}: {_(said)}")
     _record(session, user, change, target, now)
     return redirect(LIST)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -11,10 +12,21 @@ from sqlalchemy import select
 
 from actions import audit, staff
 from actions.models import StaffUser
-from api.console.web import SESSION_STAFF, SESSION_VERSION, page, redirect, safe_back
+from api.console.web import (
+    CONSOLE_LANGUAGES,
+    SESSION_LANGUAGE,
+    SESSION_STAFF,
+    SESSION_VERSION,
+    ConsoleStaff,
+    flash,
+    page,
+    redirect,
+    safe_back,
+    say,
+)
 from api.csrf import rotate_csrf_token, verify_csrf
 from api.deps import Now, Session
-from api.login_limits import LoginLimits, in_words
+from api.login_limits import LoginLimits
 
 router = APIRouter(prefix="/console", dependencies=[Depends(verify_csrf)])
 logger = logging.getLogger(__name__)
@@ -66,7 +78,11 @@ async def login(
             status_code=429,
             next=back,
             email=email,
-            error=f"Troppi tentativi sbagliati. Riprovi tra {in_words(wait)}.",
+            error=say(
+                request,
+                "Troppi tentativi sbagliati. Riprovi tra {wait}.",
+                wait=in_words(wait, request),
+            ),
         )
         answer.headers["Retry-After"] = str(wait)
         return answer
@@ -90,12 +106,13 @@ async def login(
             status_code=401,
             next=back,
             email=email,
-            error="E-mail o password non corretti.",
+            error=say(request, "E-mail o password non corretti."),
         )
     # A new session at login: nothing set before it (a planted cookie) carries over.
     request.session.clear()
     request.session[SESSION_STAFF] = user.id
     request.session[SESSION_VERSION] = user.session_version
+    request.session[SESSION_LANGUAGE] = user.language
     rotate_csrf_token(request)
     audit.record(session, staff_id=user.id, action="staff.login", target=_target(user), now=now)
     return redirect(back)
@@ -112,8 +129,44 @@ async def logout(request: Request, session: Session, now: Now) -> RedirectRespon
         staff.end_sessions(user)
         target = _target(user)
         audit.record(session, staff_id=user.id, action="staff.logout", target=target, now=now)
+    language = request.session.get(SESSION_LANGUAGE)
     request.session.clear()
+    if language:  # the login page stays in the language of the last person here
+        request.session[SESSION_LANGUAGE] = language
     return redirect("/console/login")
+
+
+@router.post("/language")
+async def choose_language(
+    request: Request,
+    user: ConsoleStaff,
+    language: Annotated[str, Form(max_length=8)],
+    back: Annotated[str, Form()] = HOME,
+) -> RedirectResponse:
+    """The console in Italian or English for this person, remembered on their account."""
+    back = safe_back(back, HOME)
+    if language not in CONSOLE_LANGUAGES:
+        flash(
+            request,
+            say(request, "Questa lingua non c'è: la console è in italiano o inglese."),
+            "error",
+        )
+        return redirect(back)
+    user.language = language
+    request.session[SESSION_LANGUAGE] = language
+    request.state.language = language
+    flash(request, say(request, "La console ora è in italiano."))
+    return redirect(back)
+
+
+def in_words(seconds: int, request: Request) -> str:
+    """ "1 minuto", "15 minuti", "2 ore": how long to wait, as a person says it."""
+    minutes = max(1, math.ceil(seconds / 60))
+    if minutes == 1:
+        return say(request, "1 minuto")
+    if minutes < 90:
+        return say(request, "{count} minuti", count=minutes)
+    return say(request, "{count} ore", count=math.ceil(minutes / 60))
 
 
 async def _known(session: Session, email: str) -> int | None:

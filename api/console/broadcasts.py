@@ -18,21 +18,25 @@ from api.console import broadcast_form, charts
 from api.console.broadcast_form import LANGUAGE_NAMES, FormInvalid
 from api.console.web import (
     ConsoleStaff,
-    clock_of,
+    Words,
     failing_back,
     flash,
     label,
+    local_time_of,
     page,
     partial,
     redirect,
     require_role,
+    say,
     settings_of,
     staff_name,
+    texts,
 )
 from api.csrf import verify_csrf
 from api.deps import Id, Now, Session
 from api.routes.broadcasts import ROLES
 from api.scope import announcing_to, ensure_broadcast_visible
+from bot.i18n import N_
 from bot.runtime.broadcast_preview import preview as preview_of
 from bot.runtime.sender import UNKNOWN_AFTER_TIMEOUT
 
@@ -40,24 +44,27 @@ router = APIRouter(prefix="/console/broadcasts", dependencies=[Depends(verify_cs
 LIST = "/console/broadcasts"
 SHOWN = 100
 STATES = {
-    "draft": "Bozza",
-    "scheduled": "Programmato",
-    "sending": "In invio",
-    "done": "Concluso",
-    "cancelled": "Annullato",
+    "draft": N_("Bozza"),
+    "scheduled": N_("Programmato"),
+    "sending": N_("In invio"),
+    "done": N_("Concluso"),
+    "cancelled": N_("Annullato"),
 }
 OPEN_STATES = ("draft", "scheduled", "sending")
 # The outbox's reasons (bot/runtime/sender.py, the channels' errors) in the words staff read.
 REASONS = {
-    "recipient opted out": "ha chiesto di non ricevere messaggi (STOP)",
-    "recipient unreachable": "non raggiungibile",
-    "broadcast cancelled": "annuncio annullato",
-    UNKNOWN_OUTCOME: "esito sconosciuto: l'invio si è interrotto, non viene rimandato",
-    UNKNOWN_AFTER_TIMEOUT: "esito sconosciuto: il servizio non ha risposto, non viene rimandato",
-    "free-form WhatsApp message outside the 24-hour window": (
+    "recipient opted out": N_("ha chiesto di non ricevere messaggi (STOP)"),
+    "recipient unreachable": N_("non raggiungibile"),
+    "broadcast cancelled": N_("annuncio annullato"),
+    UNKNOWN_OUTCOME: N_("esito sconosciuto: l'invio si è interrotto, non viene rimandato"),
+    UNKNOWN_AFTER_TIMEOUT: N_(
+        "esito sconosciuto: il servizio non ha risposto, non viene rimandato"
+    ),
+    "free-form WhatsApp message outside the 24-hour window": N_(
         "fuori dalla finestra di 24 ore di WhatsApp, senza modello"
     ),
 }
+NO_REASON = N_("motivo non registrato")
 CHART_KEYS = ("delivered", "sent", "pending", "failed", "skipped")
 # Colours that mean what they say: green arrived, blue on its way, grey waiting, red failed.
 CHART_COLORS = {
@@ -100,14 +107,16 @@ async def compose(
 ) -> HTMLResponse | RedirectResponse:
     """Save what was composed as a draft, then show its preview; nothing is sent yet."""
     values = broadcast_form.form_values(await request.form())
-    clock = clock_of(request)
+    local = local_time_of(request)
     try:
         composed = broadcast_form.read(
-            values, quartieri=await _quartieri(session, user), clock=clock, now=now
+            values, quartieri=await _quartieri(session, user), local=local, now=now
         )
         mine = await announcing_to(session, user)
         if mine is not None and composed.quartiere != mine:
-            raise FormInvalid(f"Può mandare annunci solo al quartiere {mine}: lo scelga.")
+            raise FormInvalid(
+                say(request, "Può mandare annunci solo al quartiere {name}: lo scelga.", name=mine)
+            )
     except FormInvalid as exc:
         return await _form(request, user, session, values, error=str(exc))
     draft = await broadcasts.create_broadcast(
@@ -124,7 +133,7 @@ async def compose(
     _record(session, user, "broadcast.create", draft.id, now)
     if composed.at is None:
         return redirect(f"{LIST}/{draft.id}/preview")
-    when = {"day": clock.date_input(composed.at), "time": clock.time_input(composed.at)}
+    when = {"day": local.date_input(composed.at), "time": local.time_input(composed.at)}
     return redirect(f"{LIST}/{draft.id}/preview?{urlencode(when)}")
 
 
@@ -142,9 +151,9 @@ async def preview(
     draft = await _broadcast(session, broadcast_id, user)
     if draft.state != "draft":
         return redirect(f"{LIST}/{broadcast_id}")
-    clock = clock_of(request)
+    local = local_time_of(request)
     try:
-        at = clock.parse(day, time) if day and time else None
+        at = local.parse(day, time) if day and time else None
     except ValueError:
         at = None
     settings = settings_of(request)
@@ -178,7 +187,7 @@ async def send(
     with failing_back(f"{LIST}/{broadcast_id}"):
         queued = await broadcasts.fan_out(session, broadcast_id=broadcast_id, now=now)
     _record(session, user, "broadcast.send", broadcast_id, now, deliveries=queued)
-    flash(request, f"Annuncio in invio: {queued} messaggi in coda.")
+    flash(request, say(request, "Annuncio in invio: {count} messaggi in coda.", count=queued))
     return redirect(f"{LIST}/{broadcast_id}")
 
 
@@ -194,17 +203,17 @@ async def schedule(
 ) -> RedirectResponse:
     """Confirm a draft for later: it goes out by itself at that time."""
     await _broadcast(session, broadcast_id, user)
-    clock = clock_of(request)
+    local = local_time_of(request)
     back = f"{LIST}/{broadcast_id}/preview?" + urlencode({"day": day, "time": time})
     try:
-        at = broadcast_form.scheduled_time(day, time, clock=clock, now=now)
+        at = broadcast_form.scheduled_time(day, time, local=local, now=now)
     except FormInvalid as exc:
         flash(request, str(exc), "error")
         return redirect(back)
     with failing_back(back):
         await broadcasts.schedule_broadcast(session, broadcast_id=broadcast_id, at=at, now=now)
     _record(session, user, "broadcast.schedule", broadcast_id, now, at=at.isoformat())
-    flash(request, f"Annuncio programmato per {clock.when(at)}.")
+    flash(request, say(request, "Annuncio programmato per {when}.", when=local.when(at)))
     return redirect(f"{LIST}/{broadcast_id}")
 
 
@@ -217,7 +226,8 @@ async def cancel(
     with failing_back(f"{LIST}/{broadcast_id}"):
         stopped = await broadcasts.cancel_broadcast(session, broadcast_id=broadcast_id)
     _record(session, user, "broadcast.cancel", broadcast_id, now, stopped=stopped)
-    flash(request, f"Annuncio annullato. Messaggi non più inviati: {stopped}.")
+    said = say(request, "Annuncio annullato. Messaggi non più inviati: {count}.", count=stopped)
+    flash(request, said)
     return redirect(f"{LIST}/{broadcast_id}")
 
 
@@ -235,7 +245,7 @@ async def detail(
         user,
         author=staff_name(author),
         languages=LANGUAGE_NAMES,
-        **await _progress(session, broadcast),
+        **await _progress(session, broadcast, texts(request)),
     )
 
 
@@ -245,10 +255,11 @@ async def progress(
 ) -> HTMLResponse:
     """The statistics again (the detail page polls this while the announcement goes out)."""
     broadcast = await _broadcast(session, broadcast_id, user)
-    return partial(request, "_broadcast_progress.html", **await _progress(session, broadcast))
+    shown = await _progress(session, broadcast, texts(request))
+    return partial(request, "_broadcast_progress.html", **shown)
 
 
-async def _progress(session: AsyncSession, broadcast: Broadcast) -> dict[str, Any]:
+async def _progress(session: AsyncSession, broadcast: Broadcast, _: Words) -> dict[str, Any]:
     """Totals, a row and a bar per channel, and why messages were skipped or failed."""
     stats = await broadcasts.statistics(session, broadcast_id=broadcast.id)
     per_channel: dict[str, dict[str, int]] = {}
@@ -258,12 +269,12 @@ async def _progress(session: AsyncSession, broadcast: Broadcast) -> dict[str, An
         counts = per_channel.setdefault(item.channel, {})
         counts[key] = counts.get(key, 0) + item.count
         if item.status in ("skipped", "failed"):
-            why = REASONS.get(item.reason or "", item.reason or "motivo non registrato")
+            why = _(REASONS.get(item.reason or "", item.reason or NO_REASON))
             reasons.append((item.channel, item.status, why, item.count))
     chart = charts.stacked_bars(
-        {label("channel", channel): counts for channel, counts in per_channel.items()},
+        {_(label("channel", channel)): counts for channel, counts in per_channel.items()},
         CHART_KEYS,
-        {key: label("delivery", key) for key in CHART_KEYS},
+        {key: _(label("delivery", key)) for key in CHART_KEYS},
         CHART_COLORS,
     )
     return {

@@ -105,8 +105,13 @@ class LineChart:
     y_ticks: tuple[tuple[float, str], ...]
 
 
-def weekly_lines(weeks: Sequence[date], series: Mapping[str, Sequence[int]]) -> LineChart:
-    """A line per series over `weeks` (the Monday of each), with a readable scale."""
+def weekly_lines(
+    weeks: Sequence[date],
+    series: Mapping[str, Sequence[int]],
+    tip: str = "{label}, settimana del {day}: {count}",
+) -> LineChart:
+    """A line per series over `weeks` (the Monday of each), with a readable scale; `tip` words
+    each dot's tooltip."""
     width, height, left, top, right, bottom = 720, 280, 40, 12, 700, 240
     top_value = nice_ceiling(max((max(values, default=0) for values in series.values()), default=0))
     step_x = (right - left) / max(len(weeks) - 1, 1)
@@ -123,7 +128,7 @@ def weekly_lines(weeks: Sequence[date], series: Mapping[str, Sequence[int]]) -> 
         dash = DASHES[(index // len(PALETTE)) % len(DASHES)]
         points = " ".join(f"{x(i)},{y(v)}" for i, v in enumerate(values))
         dots = tuple(
-            (x(i), y(v), f"{label}, settimana del {weeks[i]:%d/%m}: {v}")
+            (x(i), y(v), tip.format(label=label, day=f"{weeks[i]:%d/%m}", count=v))
             for i, v in enumerate(values)
         )
         lines.append(Line(label, color, dash, points, dots))

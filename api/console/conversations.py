@@ -18,10 +18,10 @@ from api.console import live
 from api.console.web import (
     SESSION_STAFF,
     SESSION_VERSION,
-    Clock,
     ConsoleStaff,
-    clock_of,
+    LocalTime,
     fragment,
+    local_time_of,
     page,
     session_holds,
     staff_name,
@@ -50,7 +50,7 @@ class InboxRow:
 @router.get("/inbox")
 async def inbox(request: Request, user: ConsoleStaff, session: Session, now: Now) -> HTMLResponse:
     """Open handoffs (emergencies and the longest waiting first) and the last closed ones."""
-    body = await render_inbox(session, user, clock_of(request), now)
+    body = await render_inbox(session, user, local_time_of(request), now)
     return page(request, "inbox.html", user, inbox_body=body)
 
 
@@ -61,7 +61,7 @@ async def inbox_stream(request: Request) -> Response:
     version = request.session.get(SESSION_VERSION)
     if not isinstance(staff_id, int):
         return PlainTextResponse("log in first", status_code=401)
-    store, clock = request.app.state.store, clock_of(request)
+    store, local = request.app.state.store, local_time_of(request)
 
     async def render() -> str | None:
         async with store.sessions() as session:
@@ -69,13 +69,15 @@ async def inbox_stream(request: Request) -> Response:
             if not session_holds(user, version):
                 return None
             return await render_inbox(
-                session, user, clock, request.app.state.clock.now().astimezone(clock.zone)
+                session, user, local, request.app.state.clock.now().astimezone(local.zone)
             )
 
     return live.stream(request, render, event="inbox")
 
 
-async def render_inbox(session: AsyncSession, user: StaffUser, clock: Clock, now: datetime) -> str:
+async def render_inbox(
+    session: AsyncSession, user: StaffUser, local: LocalTime, now: datetime
+) -> str:
     """The inbox's body, as the page shows it and the live stream sends it."""
     open_query = handoffs_visible(select(Handoff).where(Handoff.status.in_(OPEN_STATES)), user)
     waiting = list((await session.scalars(open_query)).all())
@@ -91,10 +93,11 @@ async def render_inbox(session: AsyncSession, user: StaffUser, clock: Clock, now
     rows = await inbox_rows(session, [*waiting, *closed])
     return fragment(
         "_inbox.html",
+        local.language,
         open_rows=rows[: len(waiting)],
         closed_rows=rows[len(waiting) :],
         waiting_count=sum(h.status == "waiting" for h in waiting),
-        clock=clock,
+        local=local,
         now=now,
         me=user,
     )

@@ -23,16 +23,18 @@ from api.console.web import (
     SESSION_STAFF,
     SESSION_VERSION,
     ActionFailed,
-    Clock,
     ConsoleStaff,
-    clock_of,
+    LocalTime,
     failing_back,
     flash,
     fragment,
+    local_time_of,
     page,
     redirect,
+    say,
     session_holds,
     staff_name,
+    words,
 )
 from api.csrf import csrf_token, verify_csrf
 from api.deps import Id, Now, Room, Session
@@ -72,7 +74,9 @@ async def conversation(
         handoff=handoff,
         resident=resident,
         casa=casa,
-        live_html=await render_live(session, handoff, user, clock_of(request), csrf_token(request)),
+        live_html=await render_live(
+            session, handoff, user, local_time_of(request), csrf_token(request)
+        ),
         notes=[(note, names.get(note.staff_id or 0, "—")) for note in note_rows],
     )
 
@@ -84,7 +88,7 @@ async def conversation_stream(handoff_id: Id, request: Request) -> Response:
     version = request.session.get(SESSION_VERSION)
     if not isinstance(staff_id, int):
         return PlainTextResponse("log in first", status_code=401)
-    store, clock, token = request.app.state.store, clock_of(request), csrf_token(request)
+    store, local, token = request.app.state.store, local_time_of(request), csrf_token(request)
 
     async def render() -> str | None:
         async with store.sessions() as session:
@@ -94,7 +98,7 @@ async def conversation_stream(handoff_id: Id, request: Request) -> Response:
                 return None
             if not may_see_handoff(user, handoff):
                 return None
-            return await render_live(session, handoff, user, clock, token)
+            return await render_live(session, handoff, user, local, token)
 
     return live.stream(request, render, event="conversation")
 
@@ -107,7 +111,7 @@ async def render_live(
     session: AsyncSession,
     handoff: Handoff,
     user: StaffUser,
-    clock: Clock,
+    local: LocalTime,
     token: str,
     *,
     notice: str | None = None,
@@ -133,10 +137,12 @@ async def render_live(
     staff = await _staff_by_id(session)
     case_by_id = {casa.id: casa for casa in await places.list_case(session)}
     current, older = transcript.sessions_of(
-        transcript.lines_of(messages, resident, staff, answers), handoff.opened_at
+        transcript.lines_of(messages, resident, staff, answers, words(local.language)),
+        handoff.opened_at,
     )
     return fragment(
         "_conversation.html",
+        local.language,
         handoff=handoff,
         resident=resident,
         held_by=staff_name(staff.get(handoff.claimed_by_staff_id or 0)),
@@ -152,7 +158,7 @@ async def render_live(
         reply_address=await residents.reachable_address(session, handoff.resident_id),
         notice=notice,
         error=error,
-        clock=clock,
+        local=local,
         csrf_token=token,
     )
 
@@ -176,7 +182,7 @@ async def _answered(
         session,
         handoff,
         user,
-        clock_of(request),
+        local_time_of(request),
         csrf_token(request),
         notice=notice,
         error=error,
@@ -189,8 +195,8 @@ def _here(handoff_id: int) -> str:
 
 
 @asynccontextmanager
-async def at_desk(session: AsyncSession, handoff_id: int) -> AsyncIterator[None]:
-    """A refused desk action becomes a message on the conversation page, in Italian."""
+async def at_desk(request: Request, session: AsyncSession, handoff_id: int) -> AsyncIterator[None]:
+    """A refused desk action becomes a message on the conversation page, in the staff's words."""
     try:
         with failing_back(_here(handoff_id)):
             yield
@@ -198,7 +204,7 @@ async def at_desk(session: AsyncSession, handoff_id: int) -> AsyncIterator[None]
         if not isinstance(failed.__cause__, HeldByAnother):
             raise
         holder = staff_name(await session.get(StaffUser, failed.__cause__.holder_id))
-        why = f"risponde già {holder}: chieda di passarle la conversazione"
+        why = say(request, "risponde già {name}: chieda di passarle la conversazione", name=holder)
         raise ActionFailed(why, failed.back) from failed.__cause__
 
 
@@ -216,13 +222,16 @@ async def _done(
 
 @router.post("/{handoff_id}/claim", response_model=None)
 async def claim(
-    handoff_id: Id, request: Request, user: ConsoleStaff, session: Session, now: Now
+    handoff_id: Id, request: Request, user: ConsoleStaff, session: Session, now: Now, room: Room
 ) -> Response:
-    """ "Prendo io": the bot goes quiet and relays."""
+    """ "Prendo io": the bot goes quiet and relays; the staff groups are told who took it."""
     await visible_handoff(session, handoff_id, user)
-    async with at_desk(session, handoff_id):
-        await desk.claim(session, handoff_id=handoff_id, by=user, via="console", now=now)
-    return await _done(request, session, handoff_id, user, "Conversazione presa in carico.")
+    async with at_desk(request, session, handoff_id):
+        handoff = await desk.claim(session, handoff_id=handoff_id, by=user, via="console", now=now)
+    if room is not None:
+        await room.taken(session, handoff, user, now)
+    said = say(request, "Conversazione presa in carico.")
+    return await _done(request, session, handoff_id, user, said)
 
 
 @router.post("/{handoff_id}/reply", response_model=None)
@@ -236,11 +245,12 @@ async def reply(
 ) -> Response:
     """Answer the resident on their own channel (a waiting handoff is claimed by answering)."""
     await visible_handoff(session, handoff_id, user)
-    async with at_desk(session, handoff_id):
+    async with at_desk(request, session, handoff_id):
         await desk.answer(
             session, handoff_id=handoff_id, by=user, text=text, via="console", now=now
         )
-    return await _done(request, session, handoff_id, user, "Risposta in coda per l'invio.")
+    said = say(request, "Risposta in coda per l'invio.")
+    return await _done(request, session, handoff_id, user, said)
 
 
 @router.post("/{handoff_id}/release", response_model=None)
@@ -249,9 +259,9 @@ async def release(
 ) -> Response:
     """Hand the conversation back to the bot."""
     await visible_handoff(session, handoff_id, user)
-    async with at_desk(session, handoff_id):
+    async with at_desk(request, session, handoff_id):
         await desk.release(session, handoff_id=handoff_id, by=user, via="console", now=now)
-    said = f"Conversazione n. {handoff_id} ridata al bot."
+    said = say(request, "Conversazione n. {number} ridata al bot.", number=handoff_id)
     if _htmx(request):
         return await _done(request, session, handoff_id, user, said)
     flash(request, said)
@@ -269,11 +279,12 @@ async def close(
 ) -> Response:
     """Close with an outcome; the bot answers the resident again."""
     await visible_handoff(session, handoff_id, user)
-    async with at_desk(session, handoff_id):
+    async with at_desk(request, session, handoff_id):
         await desk.close(
             session, handoff_id=handoff_id, by=user, outcome=outcome, via="console", now=now
         )
-    return await _done(request, session, handoff_id, user, f"Conversazione n. {handoff_id} chiusa.")
+    said = say(request, "Conversazione n. {number} chiusa.", number=handoff_id)
+    return await _done(request, session, handoff_id, user, said)
 
 
 @router.post("/{handoff_id}/transfer", response_model=None)
@@ -289,7 +300,7 @@ async def transfer(
 ) -> Response:
     """Pass to another Casa (waiting there) or to a colleague (held by them)."""
     await visible_handoff(session, handoff_id, user)
-    async with at_desk(session, handoff_id):
+    async with at_desk(request, session, handoff_id):
         handoff = await desk.transfer(
             session,
             handoff_id=handoff_id,
@@ -300,7 +311,7 @@ async def transfer(
             now=now,
             announcer=room,
         )
-    said = f"Conversazione n. {handoff_id} passata."
+    said = say(request, "Conversazione n. {number} passata.", number=handoff_id)
     if may_see_handoff(user, handoff):
         return await _done(request, session, handoff_id, user, said)
     flash(request, said)
@@ -312,6 +323,7 @@ async def transfer(
 @router.post("/{handoff_id}/notes")
 async def add_note(
     handoff_id: Id,
+    request: Request,
     user: ConsoleStaff,
     session: Session,
     now: Now,
@@ -319,7 +331,7 @@ async def add_note(
 ) -> RedirectResponse:
     """An internal note for colleagues."""
     await visible_handoff(session, handoff_id, user)
-    async with at_desk(session, handoff_id):
+    async with at_desk(request, session, handoff_id):
         await desk.add_note(
             session, handoff_id=handoff_id, by=user, text=text, via="console", now=now
         )

@@ -14,11 +14,20 @@ from sqlalchemy.orm import joinedload
 from actions import audit, help_records, places
 from actions.models import Booking, StaffUser
 from api.console import charts
-from api.console.web import ConsoleStaff, clock_of, failing_back, flash, page, redirect
+from api.console.web import (
+    ConsoleStaff,
+    failing_back,
+    flash,
+    labels_in,
+    local_time_of,
+    page,
+    redirect,
+    texts,
+)
 from api.csrf import verify_csrf
 from api.deps import Id, Now, Session
 from api.scope import casa_ids_visible
-from bot.staff_labels import LABELS, label
+from bot.staff_labels import label
 
 router = APIRouter(prefix="/console/help", dependencies=[Depends(verify_csrf)])
 RECORD = "/console/help/record"
@@ -84,7 +93,9 @@ async def record(
         now=now,
         detail={"via": "console", "outcome": outcome},
     )
-    flash(request, f"Prenotazione {booking.code}: {label('help_outcome', outcome)}.")
+    _ = texts(request)
+    said = _(label("help_outcome", outcome))
+    flash(request, _("Prenotazione {code}: {outcome}.", code=booking.code, outcome=said))
     return redirect(back)
 
 
@@ -100,7 +111,7 @@ def _month(value: str, today: date) -> date:
 async def _report(
     request: Request, user: StaffUser, session: Session, now: datetime, month: str, casa: str
 ) -> tuple[date, int | None, help_records.MonthReport]:
-    zone = clock_of(request).zone
+    zone = local_time_of(request).zone
     first = _month(month, now.astimezone(zone).date())
     after = (first + timedelta(days=32)).replace(day=1)
     visible = casa_ids_visible(user)
@@ -128,10 +139,11 @@ async def report_page(
     """A month of SPID help, for a Casa or the city: people helped, outcomes, who they were."""
     first, chosen, report = await _report(request, user, session, now, month, casa)
     outcome_keys = help_records.OUTCOMES
+    _ = texts(request)
     chart = charts.stacked_bars(
-        {"Prenotazioni": {key: report.by_outcome.get(key, 0) for key in outcome_keys}},
+        {_("Prenotazioni"): {key: report.by_outcome.get(key, 0) for key in outcome_keys}},
         outcome_keys,
-        LABELS["help_outcome"],
+        labels_in("help_outcome", _),
         CHART_COLORS,
     )
     return page(

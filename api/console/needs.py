@@ -22,7 +22,9 @@ from api.console.web import (
     partial,
     redirect,
     safe_back,
+    say,
     settings_of,
+    texts,
 )
 from api.csrf import verify_csrf
 from api.deps import Id, Now, Session
@@ -87,7 +89,8 @@ async def change_status(
         need = await needs.change_status(session, need_id=need_id, status=status_, now=now)
     except DomainError as exc:
         if htmx:  # nothing was written: answer with the row as it is, and why
-            return await _row(request, session, visible, back, error=f"Non fatto: {exc}")
+            why = say(request, "Non fatto: {why}", why=exc)
+            return await _row(request, session, visible, back, error=why)
         raise ActionFailed(str(exc), back) from exc
     told = await tell_need_status(session, need=need, now=now)
     audit.record(
@@ -98,9 +101,14 @@ async def change_status(
         now=now,
         detail={"status": status_, "via": "console", "resident_told": told},
     )
-    message = f"{need.reference}: stato cambiato" + (
-        ", residente avvisato." if told else " (il residente non è raggiungibile)."
-    )
+    _ = texts(request)
+    if told:
+        message = _("{reference}: stato cambiato, residente avvisato.", reference=need.reference)
+    else:
+        message = _(
+            "{reference}: stato cambiato (il residente non è raggiungibile).",
+            reference=need.reference,
+        )
     if htmx:
         return await _row(request, session, need, back, notice=message)
     flash(request, message)
@@ -126,11 +134,12 @@ async def take_off_hamlet(
     except DomainError as exc:
         raise ActionFailed(str(exc), back) from exc
     except HumHubError as exc:  # nothing changed here: it can be tried again
-        raise ActionFailed(f"Hamlet non ha risposto ({exc})", back) from exc
+        why = say(request, "Hamlet non ha risposto ({why})", why=exc)
+        raise ActionFailed(why, back) from exc
     audit.record(
         session, staff_id=user.id, action="need.hamlet_remove", target=f"need:{need_id}", now=now
     )
-    flash(request, f"{visible.reference}: non è più su Hamlet.")
+    flash(request, say(request, "{reference}: non è più su Hamlet.", reference=visible.reference))
     return redirect(back)
 
 

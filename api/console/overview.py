@@ -7,10 +7,9 @@ from fastapi.responses import HTMLResponse
 
 from actions import needs, places, stats
 from api.console import charts
-from api.console.web import ConsoleStaff, clock_of, page, require_role
+from api.console.web import ConsoleStaff, labels_in, local_time_of, page, require_role, say, texts
 from api.csrf import verify_csrf
 from api.deps import Now, Session
-from bot.staff_labels import LABELS
 
 router = APIRouter(prefix="/console", dependencies=[Depends(verify_csrf)])
 PERIODS = (4, 12, 26, 52)
@@ -36,7 +35,7 @@ async def overview(
     found = await stats.needs_overview(
         session,
         now=now,
-        zone=clock_of(request).zone,
+        zone=local_time_of(request).zone,
         weeks=weeks,
         quartiere=quartiere,
         category=category if category in needs.CATEGORIES else None,
@@ -46,8 +45,12 @@ async def overview(
         "overview.html",
         user,
         overview=found,
-        bars=charts.stacked_bars(found.per_category, needs.CATEGORIES, LABELS["category"]),
-        lines=charts.weekly_lines(found.weeks, found.per_week),
+        bars=charts.stacked_bars(
+            found.per_category, needs.CATEGORIES, labels_in("category", texts(request))
+        ),
+        lines=charts.weekly_lines(
+            found.weeks, found.per_week, say(request, "{label}, settimana del {day}: {count}")
+        ),
         periods=PERIODS,
         weeks=weeks,
         categories=needs.CATEGORIES,

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from actions import audit, privacy
 from actions.errors import NotFound
 from actions.models import Handoff, MessageLog, Need, Resident
-from api.console.web import ConsoleStaff, flash, page, redirect, require_role
+from api.console.web import ConsoleStaff, flash, page, redirect, require_role, say, texts
 from api.csrf import verify_csrf
 from api.deps import Id, Now, Session
+from bot.i18n import N_
 
 router = APIRouter(prefix="/console/residents", dependencies=[Depends(verify_csrf)])
 LIST = "/console/residents"
@@ -51,10 +52,10 @@ async def resident(
         query = select(func.count()).where(model.resident_id == resident_id)
         return int(await session.scalar(query) or 0)
 
-    counts = {
-        "messaggi": await count(MessageLog),
-        "segnalazioni": await count(Need),
-        "conversazioni con una persona": await count(Handoff),
+    counts = {  # translated on the page
+        N_("messaggi"): await count(MessageLog),
+        N_("segnalazioni"): await count(Need),
+        N_("conversazioni con una persona"): await count(Handoff),
     }
     return page(
         request, "resident.html", user, resident=found, counts=counts, confirm_word=CONFIRM_WORD
@@ -98,7 +99,8 @@ async def erase(
     require_role(user, "admin")
     await _resident(session, resident_id)
     if confirm.strip() != CONFIRM_WORD:
-        flash(request, f"Per cancellare scriva {CONFIRM_WORD} nella casella.", "error")
+        said = say(request, "Per cancellare scriva {word} nella casella.", word=CONFIRM_WORD)
+        flash(request, said, "error")
         return redirect(f"{LIST}/{resident_id}")
     erased = await privacy.erase_resident(session, resident_id=resident_id)
     # Only numbers in the log: the point is that nothing about the person is left.
@@ -110,12 +112,20 @@ async def erase(
         now=now,
         detail={"via": "console", **erased.__dict__},
     )
-    flash(
-        request,
-        f"Residente n. {resident_id} cancellato: {erased.messages} messaggi, "
-        f"{erased.needs} segnalazioni, {erased.bookings} prenotazioni, "
-        f"{erased.handoffs} conversazioni. "
-        f"{erased.delivered} messaggi già consegnati (al telefono della persona o a un gruppo "
-        "Telegram dei custodi) restano là: da qui non si possono togliere.",
+    _ = texts(request)
+    said = _(
+        "Residente n. {number} cancellato: {messages} messaggi, {needs} segnalazioni, "
+        "{bookings} prenotazioni, {handoffs} conversazioni.",
+        number=resident_id,
+        messages=erased.messages,
+        needs=erased.needs,
+        bookings=erased.bookings,
+        handoffs=erased.handoffs,
     )
+    kept = _(
+        "{count} messaggi erano già arrivati al telefono della persona o a un gruppo dei "
+        "custodi. Restano là: da qui non si possono togliere.",
+        count=erased.delivered,
+    )
+    flash(request, f"{said} {kept}")
     return redirect(LIST)

@@ -16,7 +16,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from actions import audit, places, schedule
 from actions.errors import DomainError, NotFound
 from actions.models import Booking, Casa, Resident, SpidSlot, StaffUser
-from api.console.web import ConsoleStaff, clock_of, failing_back, flash, page, redirect
+from api.console.web import (
+    ConsoleStaff,
+    Words,
+    failing_back,
+    flash,
+    local_time_of,
+    page,
+    redirect,
+    say,
+    texts,
+)
 from api.csrf import verify_csrf
 from api.deps import Id, Now, Session
 from api.scope import casa_ids_visible, ensure_casa_visible
@@ -32,7 +42,7 @@ async def _case(session: AsyncSession, user: StaffUser) -> list[Casa]:
 
 
 def _today(request: Request, now: datetime) -> datetime:
-    zone = clock_of(request).zone
+    zone = local_time_of(request).zone
     return datetime.combine(now.astimezone(zone).date(), time(), tzinfo=zone)
 
 
@@ -83,14 +93,14 @@ async def edit_event(
     ensure_casa_visible(event.casa_id, user)
     with failing_back(EVENTS):
         schedule.ensure_editable(event)
-    clock = clock_of(request)
+    local = local_time_of(request)
     values = {
         "casa_id": event.casa_id,
         "title": event.title,
         "topic": event.topic,
-        "day": clock.date_input(event.starts_at),
-        "start": clock.time_input(event.starts_at),
-        "end": clock.time_input(event.ends_at),
+        "day": local.date_input(event.starts_at),
+        "start": local.time_input(event.starts_at),
+        "end": local.time_input(event.ends_at),
         "description": event.description,
         "accessibility": event.accessibility,
     }
@@ -169,13 +179,13 @@ async def _save_event(
     form: EventForm,
 ) -> HTMLResponse | RedirectResponse:
     ensure_casa_visible(form.casa_id, user)
-    clock = clock_of(request)
+    local = local_time_of(request)
     try:
         fields = schedule.EventFields(
             casa_id=form.casa_id,
             title=form.title,
-            starts_at=clock.parse(form.day, form.start),
-            ends_at=clock.parse(form.day, form.end),
+            starts_at=local.parse(form.day, form.start),
+            ends_at=local.parse(form.day, form.end),
             topic=form.topic,
             description=form.description,
             accessibility=form.accessibility,
@@ -192,12 +202,13 @@ async def _save_event(
             case,
             event_id,
             form.model_dump(),
-            error=_why(exc),
+            error=_why(exc, texts(request)),
             invalid=_fields_of(exc),
         )
     action = "event.create" if event_id is None else "event.update"
     _record(session, user, action, f"event:{event.id}", now, title=event.title)
-    flash(request, f"Evento salvato: {event.title}, {clock.when(event.starts_at)}.")
+    when = local.when(event.starts_at)
+    flash(request, say(request, "Evento salvato: {title}, {when}.", title=event.title, when=when))
     return redirect(EVENTS)
 
 
@@ -211,14 +222,15 @@ async def cancel_event(
     with failing_back(EVENTS):
         await schedule.cancel_event(session, event_id=event_id)
     _record(session, user, "event.cancel", f"event:{event_id}", now, title=event.title)
-    flash(request, f"Evento annullato: {event.title}. Il bot non lo propone più.")
+    said = say(request, "Evento annullato: {title}. Il bot non lo propone più.", title=event.title)
+    flash(request, said)
     return redirect(EVENTS)
 
 
-def _why(exc: Exception) -> str:
+def _why(exc: Exception, _: Words) -> str:
     if isinstance(exc, ValueError):
-        return "Data o ora non valide."
-    return f"Non salvato: {exc}"
+        return _("Data o ora non valide.")
+    return _("Non salvato: {why}", why=exc)
 
 
 # Which fields a refusal is about, so the page can mark them (aria-invalid) and tie the
@@ -273,11 +285,11 @@ async def edit_slot(
     """The form of an existing slot."""
     slot = await _found(schedule.slot_by_id(session, slot_id=slot_id))
     ensure_casa_visible(slot.casa_id, user)
-    clock = clock_of(request)
+    local = local_time_of(request)
     values = {
         "casa_id": slot.casa_id,
-        "day": clock.date_input(slot.starts_at),
-        "start": clock.time_input(slot.starts_at),
+        "day": local.date_input(slot.starts_at),
+        "start": local.time_input(slot.starts_at),
         "seats": slot.seats,
     }
     return _slot_form(request, user, await _case(session, user), slot, values)
@@ -320,16 +332,24 @@ async def create_slot(
     """Open a SPID session residents can book."""
     values = {"casa_id": casa_id, "day": day, "start": start, "seats": seats}
     ensure_casa_visible(casa_id, user)
-    clock = clock_of(request)
+    local = local_time_of(request)
     try:
         slot = await schedule.create_slot(
-            session, casa_id=casa_id, starts_at=clock.parse(day, start), seats=seats, now=now
+            session, casa_id=casa_id, starts_at=local.parse(day, start), seats=seats, now=now
         )
     except (ValueError, DomainError) as exc:  # checked before anything is written
         case = await _case(session, user)
-        return _slot_form(request, user, case, None, values, _why(exc), _fields_of(exc))
+        return _slot_form(
+            request, user, case, None, values, _why(exc, texts(request)), _fields_of(exc)
+        )
     _record(session, user, "slot.create", f"slot:{slot.id}", now, seats=seats)
-    flash(request, f"Sessione SPID aperta: {clock.when(slot.starts_at)}, {seats} posti.")
+    said = say(
+        request,
+        "Sessione SPID aperta: {when}, {seats} posti.",
+        when=local.when(slot.starts_at),
+        seats=seats,
+    )
+    flash(request, said)
     return redirect(SLOTS)
 
 
@@ -347,20 +367,22 @@ async def update_slot(
     """Move a slot or change its seats; residents booked are told the new time."""
     slot = await _found(schedule.slot_by_id(session, slot_id=slot_id))
     ensure_casa_visible(slot.casa_id, user)
-    clock = clock_of(request)
+    local = local_time_of(request)
     values = {"casa_id": slot.casa_id, "day": day, "start": start, "seats": seats}
     try:
-        starts_at = clock.parse(day, start)
+        starts_at = local.parse(day, start)
     except ValueError as exc:
         case = await _case(session, user)
-        return _slot_form(request, user, case, slot, values, _why(exc), _fields_of(exc))
+        return _slot_form(
+            request, user, case, slot, values, _why(exc, texts(request)), _fields_of(exc)
+        )
     with failing_back(f"{SLOTS}/{slot_id}/edit"):
         slot, moved = await schedule.update_slot(
             session, slot_id=slot_id, starts_at=starts_at, seats=seats, now=now
         )
     told = [
         await tell_slot_change(
-            session, booking=b, slot=slot, cancelled=False, now=now, zone=clock.zone
+            session, booking=b, slot=slot, cancelled=False, now=now, zone=local.zone
         )
         for b in moved
     ]
@@ -374,7 +396,13 @@ async def update_slot(
         starts_at=slot.starts_at.isoformat(),
         residents_told=sum(told),
     )
-    flash(request, f"Sessione SPID salvata. Residenti avvisati: {sum(told)} su {len(moved)}.")
+    said = say(
+        request,
+        "Sessione SPID salvata. Residenti avvisati: {told} su {booked}.",
+        told=sum(told),
+        booked=len(moved),
+    )
+    flash(request, said)
     return redirect(SLOTS)
 
 
@@ -387,7 +415,7 @@ async def cancel_slot(
     ensure_casa_visible(slot.casa_id, user)
     with failing_back(SLOTS):
         cancelled = await schedule.cancel_slot(session, slot_id=slot_id)
-    zone = clock_of(request).zone
+    zone = local_time_of(request).zone
     told = [
         await tell_slot_change(session, booking=b, slot=slot, cancelled=True, now=now, zone=zone)
         for b in cancelled
@@ -401,5 +429,11 @@ async def cancel_slot(
         bookings=len(cancelled),
         residents_told=sum(told),
     )
-    flash(request, f"Sessione SPID annullata. Residenti avvisati: {sum(told)} su {len(cancelled)}.")
+    said = say(
+        request,
+        "Sessione SPID annullata. Residenti avvisati: {told} su {booked}.",
+        told=sum(told),
+        booked=len(cancelled),
+    )
+    flash(request, said)
     return redirect(SLOTS)

@@ -7,27 +7,29 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from actions.models import Delivery, MessageLog, Resident, StaffUser
-from bot.staff_labels import resident_name, staff_name
+from api.console.web import Words, resident_called
+from bot.i18n import N_
+from bot.staff_labels import staff_name
 
 # Messages more than this apart belong to different visits of the resident: the older ones
 # are folded away so that the request a person is answering comes first.
 SESSION_GAP = timedelta(minutes=30)
-BOT = "Bot Portineria"
+BOT = N_("Bot Portineria")
 # The outbox's reasons in the words a custodian reads (the code itself when unknown).
 FAILURES = {
-    "recipient opted out": "il residente ha chiesto di non ricevere messaggi (STOP)",
-    "recipient unreachable": "il residente non è raggiungibile su questo canale",
-    "free-form WhatsApp message outside the 24-hour window": (
+    "recipient opted out": N_("il residente ha chiesto di non ricevere messaggi (STOP)"),
+    "recipient unreachable": N_("il residente non è raggiungibile su questo canale"),
+    "free-form WhatsApp message outside the 24-hour window": N_(
         "su WhatsApp si può rispondere solo entro 24 ore dall'ultimo messaggio del residente"
     ),
 }
 STATES = {
-    "pending": "In coda: parte tra pochi secondi",
-    "sending": "In invio",
-    "sent": "Inviato",
-    "delivered": "Consegnato",
-    "failed": "Non consegnato",
-    "skipped": "Non inviato",
+    "pending": N_("In coda: parte tra pochi secondi"),
+    "sending": N_("In invio"),
+    "sent": N_("Inviato"),
+    "delivered": N_("Consegnato"),
+    "failed": N_("Non consegnato"),
+    "skipped": N_("Non inviato"),
 }
 
 
@@ -40,17 +42,18 @@ class Line:
     kind: str  # resident | bot | person
     text: str
     delivery: Delivery | None = None
+    state: str | None = None  # an answer's state in plain words, with why it failed
 
-    @property
-    def state(self) -> str | None:
-        """An answer's state in plain words, with the reason when it failed."""
-        if self.delivery is None:
-            return None
-        words = STATES.get(self.delivery.status, self.delivery.status)
-        if self.delivery.status in ("failed", "skipped") and self.delivery.error:
-            error = self.delivery.error.removeprefix("expired: ")
-            return f"{words}: {FAILURES.get(error, error)}"
-        return words
+
+def state_of(delivery: Delivery | None, _: Words) -> str | None:
+    """An answer's state in the staff member's words, with the reason when it failed."""
+    if delivery is None:
+        return None
+    words = _(STATES.get(delivery.status, delivery.status))
+    if delivery.status in ("failed", "skipped") and delivery.error:
+        error = delivery.error.removeprefix("expired: ")
+        return f"{words}: {_(FAILURES.get(error, error))}"
+    return words
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ def lines_of(
     resident: Resident,
     staff: dict[int, StaffUser],
     answers: Sequence[Delivery],
+    _: Words,
 ) -> list[Line]:
     """The transcript's lines, each with its author and, for a person's answer, its delivery."""
     by_moment = {(d.created_at, d.payload.get("text")): d for d in answers}
@@ -91,17 +95,20 @@ def lines_of(
     for message in messages:
         if message.direction == "in":
             lines.append(
-                Line(message, resident_name(resident), "resident", chosen(message.text, offered))
+                Line(
+                    message, resident_called(resident, _), "resident", chosen(message.text, offered)
+                )
             )
             offered = None
             continue
         delivery = by_moment.get((message.created_at, message.text))
         if message.staff_id is not None or delivery is not None:
-            author = staff_name(staff.get(message.staff_id or 0)) or "Una persona"
-            lines.append(Line(message, author, "person", message.text, delivery))
+            author = staff_name(staff.get(message.staff_id or 0)) or _("Una persona")
+            state = state_of(delivery, _)
+            lines.append(Line(message, author, "person", message.text, delivery, state))
             offered = None
         else:
-            lines.append(Line(message, BOT, "bot", message.text))
+            lines.append(Line(message, _(BOT), "bot", message.text))
             offered = message.options or offered
     return lines
 

@@ -47,8 +47,10 @@ async def get_handoff(handoff_id: Id, session: Session, user: Staff) -> HandoffD
 
 
 @router.post("/{handoff_id}/claim", summary="Take the conversation (the bot goes quiet)")
-async def claim(handoff_id: Id, session: Session, user: Staff, now: Now) -> HandoffOut:
+async def claim(handoff_id: Id, session: Session, user: Staff, now: Now, room: Room) -> HandoffOut:
     handoff = await desk.claim(session, handoff_id=handoff_id, by=user, via="api", now=now)
+    if room is not None:  # the staff groups that got its card read who took it
+        await room.taken(session, handoff, user, now)
     return HandoffOut.model_validate(handoff)
 
 

@@ -1,8 +1,10 @@
 """The custodians' Telegram groups: each new handoff appears there and is answered from there.
 
 A Casa's group (Casa.telegram_chat_id) gets its handoffs; PORTINERIA_TELEGRAM_STAFF_CHAT_ID
-gets the rest. A card carries a "Prendo io" button; whoever replies to a card (or to a
-resident's message passed on after it) answers the resident on the resident's own channel.
+gets those whose Casa has no group. A handoff with no Casa goes to every Casa's group and the
+city-wide one: the first to take it has it, and the other groups are told who did.
+A card carries a "Prendo io" button; whoever replies to a card (or to a resident's message
+passed on after it) answers the resident on the resident's own channel.
 """
 
 from __future__ import annotations
@@ -168,13 +170,19 @@ class StaffRoom:
                 self._enqueue(
                     session, message.chat, answer, number, now, resident=handoff.resident_id
                 )
+            await self.taken(session, handoff, user, now, told=message.chat)
             return answer
         if message.command == "rilascia":
             await desk.release(session, **at_desk)
-            return f"Richiesta n. {number} ridata al bot da {name}."
+            answer = f"Richiesta n. {number} ridata al bot da {name}."
+            await self._tell_others(session, handoff, answer, now, told=message.chat)
+            return answer
         if message.command == "chiudi":
             outcome = message.text or "chiusa dal gruppo Telegram"
             await desk.close(session, outcome=outcome, **at_desk)
+            # The outcome may name the resident's family: it stays in the group that wrote it.
+            closed = f"Richiesta n. {number} chiusa da {name}."
+            await self._tell_others(session, handoff, closed, now, told=message.chat)
             return f"Richiesta n. {number} chiusa da {name}: {outcome}"
         if message.command == "nota":
             await desk.add_note(session, text=message.text, **at_desk)
@@ -183,7 +191,33 @@ class StaffRoom:
         key = f"tg-{message.update_id}"
         await desk.answer(session, text=message.text, idempotency_key=key, **at_desk)
         # The first answer also takes the request: say so once, then stay out of the way.
-        return f"{name} ha preso la richiesta n. {number} rispondendo." if first else ""
+        if not first:
+            return ""
+        await self.taken(session, handoff, user, now, told=message.chat)
+        return f"{name} ha preso la richiesta n. {number} rispondendo."
+
+    async def taken(
+        self,
+        session: AsyncSession,
+        handoff: Handoff,
+        user: StaffUser,
+        now: datetime,
+        *,
+        told: str | None = None,
+    ) -> None:
+        """Tell the groups that got the card who took the request (all but `told`, the group
+        it was taken from, which has its own answer): a handoff with no Casa was offered to
+        every Casa's group, and the others should not take it up too."""
+        text = f"{staff_name(user)} ha preso la richiesta n. {handoff.id}."
+        await self._tell_others(session, handoff, text, now, told=told)
+
+    async def _tell_others(
+        self, session: AsyncSession, handoff: Handoff, text: str, now: datetime, *, told: str | None
+    ) -> None:
+        """Post `text` in every group that got the handoff's card but `told`."""
+        for chat in await self._chats(session, handoff):
+            if chat != told:
+                self._enqueue(session, chat, text, handoff.id, now, resident=handoff.resident_id)
 
     async def _handoff_meant(
         self, session: AsyncSession, message: StaffMessage, user: StaffUser
@@ -245,18 +279,21 @@ class StaffRoom:
         *,
         buttons: list[list[str]] | None = None,
     ) -> None:
-        casa = await _casa_of(session, handoff)
-        chat = casa.telegram_chat_id if casa and casa.telegram_chat_id else self.fallback_chat
-        if chat is not None:
+        for chat in await self._chats(session, handoff):
             self._enqueue(
-                session,
-                str(chat),
-                text,
-                handoff.id,
-                now,
-                buttons=buttons,
-                resident=handoff.resident_id,
+                session, chat, text, handoff.id, now, buttons=buttons, resident=handoff.resident_id
             )
+
+    async def _chats(self, session: AsyncSession, handoff: Handoff) -> list[str]:
+        """The groups that read a handoff: its Casa's (or the city-wide one when the Casa has
+        no group); with no Casa, every Casa's group and the city-wide one."""
+        casa = await _casa_of(session, handoff)
+        if casa is not None:
+            chats = [casa.telegram_chat_id or self.fallback_chat]
+        else:
+            chats = [c.telegram_chat_id for c in await places.list_case(session)]
+            chats.append(self.fallback_chat)
+        return list(dict.fromkeys(str(chat) for chat in chats if chat is not None))
 
     @staticmethod
     def _enqueue(

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import select
 
 from actions.db import SessionFactory, transaction
@@ -32,7 +31,7 @@ from tests.support.channels import (
     channel_settings,
     require_redis,
 )
-from tests.support.processes import eventually, free_port
+from tests.support.processes import eventually, free_port, serving_app
 
 # On PostgreSQL too: the real server's intake and embedded sender (with Redis there).
 pytestmark = pytest.mark.both_databases
@@ -47,15 +46,6 @@ class Live:
     hooks: Webhooks
     url: str
     sessions: SessionFactory
-
-
-async def _serve(app: object, port: int) -> tuple[uvicorn.Server, asyncio.Task[None]]:
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        assert not task.done(), "the server did not start"
-        await asyncio.sleep(0.02)
-    return server, task
 
 
 @pytest.fixture
@@ -76,11 +66,8 @@ async def live(
         channel_settings(database, fake_telegram, fake_twilio, public_url=url, **extra)
     )
     app.state.conversations = Conversations(app.state.store.sessions, nlu, ROME)
-    server, task = await _serve(app, port)
-    async with httpx.AsyncClient(base_url=url) as client:
+    async with serving_app(app, port), httpx.AsyncClient(base_url=url) as client:
         yield Live(Webhooks(client, public_url=url), url, sessions)
-    server.should_exit = True
-    await task
 
 
 def _percentile(values: list[float], share: float) -> float:

@@ -21,6 +21,7 @@ from tests.support.traces import traces
 
 OSPIZIO_GROUP = -1001987654321
 FALLBACK_GROUP = -1001000000001
+ROSTA_GROUP = -1002222222222
 harness = support.harness
 ANNA = 555000111  # the Ospizio custodian's Telegram user id
 STRANGER = 555000999  # in the group, but no staff account
@@ -251,29 +252,74 @@ async def test_strangers_other_cases_and_unknown_groups_change_nothing(
         assert relays.all() == []
 
 
-async def test_a_handoff_with_no_casa_goes_to_the_city_wide_group(
+async def test_a_handoff_with_no_casa_goes_to_every_casa_group_and_the_city_wide_one(
     harness: Harness, ospizio: StaffGroup
 ) -> None:
+    rosta = await _rosta_group(harness)
     maria = SmsResident(harness.hooks, harness.twilio)
     await maria.says("voglio parlare con una persona")
     await send_all(harness)
     city = StaffGroup(harness.hooks, harness.telegram, FALLBACK_GROUP, update_id=720000000)
-    [card] = city.posts()
-    assert "nessuna Casa indicata" in card["text"]
-    assert ospizio.posts() == []
-    await maria.says("annulla")
+    cards = [group.posts() for group in (ospizio, rosta, city)]
+    assert all(len(posts) == 1 for posts in cards), cards
+    assert all("nessuna Casa indicata" in posts[0]["text"] for posts in cards)
+
+    # The first to press "Prendo io" takes it; the other groups are told who did.
+    await rosta.presses(cards[1][0], "Prendo io", ANNA)
     await send_all(harness)
-    assert "ha annullato la richiesta" in city.posts()[-1]["text"]
+    handoff = await _handoff(harness)
+    assert handoff.status == "claimed"
+    assert f"ha preso la richiesta n. {handoff.id}" in rosta.posts()[-1]["text"]
+    for group in (ospizio, city):
+        assert group.posts()[-1]["text"].endswith(f" ha preso la richiesta n. {handoff.id}.")
+    # A second press, in another group, is told it is taken.
+    pressed = await ospizio.presses(cards[0][0], "Prendo io", ANNA)
+    assert "è già sua" in pressed.json()["text"]
+    # Closed in one group: the others read that it is closed, not the outcome's words.
+    await rosta.writes("/chiudi parlato con la figlia Anna Bianchi", ANNA, replying_to=cards[1][0])
+    await send_all(harness)
+    assert "Anna Bianchi" in rosta.posts()[-1]["text"]
+    for group in (ospizio, city):
+        said = group.posts()[-1]["text"]
+        assert said.startswith(f"Richiesta n. {handoff.id} chiusa da ") and "Bianchi" not in said
+
+
+async def test_a_claim_from_the_staff_api_is_told_to_every_group_that_got_the_card(
+    harness: Harness, ospizio: StaffGroup
+) -> None:
+    rosta = await _rosta_group(harness)
+    async with transaction(harness.sessions) as session:
+        token = await staff.issue_token(session, email="custode.ospizio@demo.portineria.it")
+    maria = SmsResident(harness.hooks, harness.twilio)
+    await maria.says("voglio parlare con una persona")
+    await send_all(harness)
+    handoff = await _handoff(harness)
+    taken = await harness.hooks.client.post(
+        f"/api/handoffs/{handoff.id}/claim", headers={"authorization": f"Bearer {token}"}
+    )
+    assert taken.status_code == 200, taken.text
+    await send_all(harness)
+    city = StaffGroup(harness.hooks, harness.telegram, FALLBACK_GROUP, update_id=720000000)
+    for group in (ospizio, rosta, city):
+        assert group.posts()[-1]["text"].endswith(f" ha preso la richiesta n. {handoff.id}.")
+
+
+async def _rosta_group(harness: Harness) -> StaffGroup:
+    """Rosta Nuova's group, linked to its Casa."""
+    async with transaction(harness.sessions) as session:
+        await session.execute(
+            update(Casa).where(Casa.name == "Rosta Nuova").values(telegram_chat_id=ROSTA_GROUP)
+        )
+    return StaffGroup(harness.hooks, harness.telegram, ROSTA_GROUP, update_id=730000000)
 
 
 async def test_a_transfer_to_another_casa_posts_the_card_in_its_group(
     harness: Harness, ospizio: StaffGroup
 ) -> None:
-    rosta_group = -1002222222222
     async with transaction(harness.sessions) as session:
         rosta = await session.scalar(select(Casa).where(Casa.name == "Rosta Nuova"))
         assert rosta is not None
-        rosta.telegram_chat_id = rosta_group
+        rosta.telegram_chat_id = ROSTA_GROUP
         token = await staff.issue_token(session, email="admin@demo.portineria.it")
     maria = SmsResident(harness.hooks, harness.twilio)
     await _resident_of_ospizio(harness, maria)
@@ -286,7 +332,7 @@ async def test_a_transfer_to_another_casa_posts_the_card_in_its_group(
     )
     assert moved.status_code == 200, moved.text
     await send_all(harness)
-    there = StaffGroup(harness.hooks, harness.telegram, rosta_group, update_id=730000000)
+    there = StaffGroup(harness.hooks, harness.telegram, ROSTA_GROUP, update_id=730000000)
     [card] = there.posts()
     assert f"Richiesta n. {handoff.id} · Rosta Nuova" in card["text"]
 

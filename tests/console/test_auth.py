@@ -168,3 +168,20 @@ async def test_only_admins_manage_accounts(
     await log_in(console, "c@ospizio.it")
     assert (await console.get("/console/staff")).status_code == 403
     assert (await post(console, f"/console/staff/{custodian}/disable")).status_code == 403
+
+
+async def test_a_language_not_offered_is_refused_politely_and_english_outlives_a_logout(
+    console: httpx.AsyncClient, demo_sessions: SessionFactory
+) -> None:
+    await add_staff(demo_sessions, "c@ospizio.it", "custodian", "Ospizio")
+    await log_in(console, "c@ospizio.it")
+    refused = await post(console, "/console/language", language="fr", back="//evil.example")
+    assert refused.headers["location"] == "/console/inbox"
+    assert "italiano o inglese" in (await console.get("/console/inbox")).text
+    chosen = await post(console, "/console/language", language="en", back="/console/needs")
+    assert chosen.headers["location"] == "/console/needs"
+    assert "<h1>Reports</h1>" in (await console.get("/console/needs")).text
+    missing = await console.get("/console/handoffs/999999")
+    assert missing.status_code == 404 and "Not found" in missing.text
+    await post(console, "/console/logout")
+    assert "Staff log in" in (await console.get("/console/login")).text

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import select
 
 from actions import bookings, residents, schedule
@@ -23,15 +24,19 @@ from tests.console.conftest import SECRET, add_staff, log_in, post, resident_wai
 SESSION_AT = NOW + timedelta(days=1)  # the SPID session; the console's clock is after it
 
 
+def app_later(database: tuple[str, str | None]) -> FastAPI:
+    """The app with its clock two hours after the session began."""
+    url, schema = database
+    settings = Settings(database_url=url, database_schema=schema, secret_key=SECRET)
+    return create_app(settings, clock=ManualClock(SESSION_AT + timedelta(hours=2)))
+
+
 @pytest.fixture
 async def console_later(
     database: tuple[str, str | None], demo_sessions: SessionFactory
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The console with its clock two hours after the session began."""
-    url, schema = database
-    settings = Settings(database_url=url, database_schema=schema, secret_key=SECRET)
-    app = create_app(settings, clock=ManualClock(SESSION_AT + timedelta(hours=2)))
-    transport = httpx.ASGITransport(app=app)
+    transport = httpx.ASGITransport(app=app_later(database))
     async with httpx.AsyncClient(transport=transport, base_url="http://portineria") as client:
         yield client
 

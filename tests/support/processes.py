@@ -10,12 +10,14 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
+from fastapi import FastAPI
 
 PORTINERIA = str(Path(sys.executable).parent / "portineria")
 # Several processes on one database (workers, web-only servers) are PostgreSQL's: SQLite runs
@@ -172,6 +174,26 @@ def serving(
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+@asynccontextmanager
+async def serving_app(app: FastAPI, port: int | None = None) -> AsyncIterator[str]:
+    """An app built in this process (e.g. on a manual clock) served by uvicorn on `port` (a
+    free one by default) while the block runs; yields its base URL."""
+    port = port or free_port()
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=5
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        assert not task.done(), "the server did not start"
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
 
 
 async def eventually(
