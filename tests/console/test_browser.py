@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -11,11 +11,14 @@ from playwright.async_api import Browser, ConsoleMessage, async_playwright, expe
 from sqlalchemy import select
 
 from actions import needs
+from actions.clock import ManualClock
 from actions.db import SessionFactory, transaction
 from actions.models import Delivery, Handoff
+from api.main import create_app
+from api.settings import Settings
 from tests.conftest import NOW
 from tests.console.conftest import PASSWORD, SECRET, add_staff, resident_waiting
-from tests.support.processes import environment, serving
+from tests.support.processes import serving_app
 
 pytestmark = pytest.mark.processes
 
@@ -32,12 +35,14 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def server(
-    database: tuple[str, str | None], demo_sessions: SessionFactory, tmp_path: Path
-) -> Iterator[str]:
-    """`portineria serve` on the migrated demo database (no channels configured)."""
-    env = environment(database, PORTINERIA_SECRET_KEY=SECRET)
-    with serving(env, tmp_path / "serve.log") as base:
+async def server(
+    database: tuple[str, str | None], demo_sessions: SessionFactory
+) -> AsyncIterator[str]:
+    """The whole app (no channels configured) on the migrated demo database, served over
+    HTTP on a free port by uvicorn in this process, its clock at the demo's time."""
+    url, schema = database
+    settings = Settings(database_url=url, database_schema=schema, secret_key=SECRET)
+    async with serving_app(create_app(settings, clock=ManualClock(NOW))) as base:
         yield base
 
 
