@@ -20,9 +20,9 @@ from api.commands.common import fail, run, settings_or_exit, with_store
 from api.commands.hamlet import app as hamlet_app
 from api.commands.nlu import app as nlu_app
 from api.runtime import Store, build_conversations
-from bot.channels.text import numbered
 from bot.i18n import RTL_LANGUAGES
 from bot.messages import CHANNELS, Inbound
+from bot.text import numbered
 
 T = TypeVar("T")
 SQLITE_IS_ONE_PROCESS = (

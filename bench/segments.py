@@ -7,7 +7,10 @@ each of the seven languages through the real conversation service and built-in N
 SMS resident: the menu, opening hours, events, a SPID booking, a need, news, loneliness,
 a scam, thanks, STOP. Every reply is rendered as the SMS channel renders it (numbered
 options, the language's plain letters, GSM-7 or UCS-2) and its segments counted. Prints
-mean and max segments per answer per language. With --json the last line is one object.
+per language the answers (an answer cut in two by bot/paging.py counts twice), mean and
+max segments per answer, how many passed two, and the journey's total segments (what the
+Casa pays). With --json the last line is one object; --show N prints every answer of N
+segments or more.
 """
 
 from __future__ import annotations
@@ -28,11 +31,11 @@ sys.path.insert(0, str(ROOT))  # also runnable as `python bench/segments.py`
 from actions.db import create_engine, create_session_factory, transaction  # noqa: E402
 from actions.demo import load_demo  # noqa: E402
 from actions.migrate import upgrade_async  # noqa: E402
-from bot.channels.gsm import sms_text  # noqa: E402
-from bot.channels.text import numbered  # noqa: E402
+from bot.gsm import sms_text  # noqa: E402
 from bot.i18n import RTL_LANGUAGES  # noqa: E402
 from bot.messages import Inbound  # noqa: E402
 from bot.runtime.turns import Conversations  # noqa: E402
+from bot.text import numbered  # noqa: E402
 from nlu.builtin import BuiltinNLU  # noqa: E402
 from nlu.gazetteer import load_gazetteer  # noqa: E402
 
@@ -119,8 +122,10 @@ def journey(language: str) -> list[str]:
     ]
 
 
-async def replay(folder: Path) -> dict[str, list[int]]:
-    """Every journey on its own SMS number; the segments of every answer, per language."""
+async def replay(folder: Path, show: int | None = None) -> dict[str, list[int]]:
+    """Every journey on its own SMS number; the segments of every answer, per language.
+
+    With `show`, every answer of at least that many segments is printed with its message."""
     url = f"sqlite+aiosqlite:///{folder / 'bench.db'}"
     await upgrade_async(url)
     engine = create_engine(url)
@@ -138,7 +143,11 @@ async def replay(folder: Path) -> dict[str, list[int]]:
             outcome = await conversations.receive(inbound, now=now, deliver=False)
             rtl = outcome.language in RTL_LANGUAGES
             for reply in outcome.replies:
-                found.append(sms_text(numbered(reply, rtl=rtl), outcome.language).segments)
+                sms = sms_text(numbered(reply, rtl=rtl), outcome.language)
+                found.append(sms.segments)
+                if show is not None and sms.segments >= show:
+                    print(f"--- {language} {text!r}: {sms.segments} ({len(sms.text)} chars)")
+                    print(sms.text)
     await engine.dispose()
     return segments
 
@@ -147,22 +156,27 @@ def main() -> None:
     """Replay, count and print."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true", help="one JSON object as the last line")
+    parser.add_argument(
+        "--show", type=int, metavar="N", help="print every answer of N segments or more"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        segments = asyncio.run(replay(Path(folder)))
+        segments = asyncio.run(replay(Path(folder), args.show))
     rows = {
         language: {
             "answers": len(found),
             "mean": round(statistics.fmean(found), 2),
             "max": max(found),
             "over_two": sum(s > 2 for s in found),
+            "total": sum(found),
         }
         for language, found in segments.items()
     }
-    print(f"{'language':<9}{'answers':>8}{'mean':>7}{'max':>5}{'> 2':>5}")
+    print(f"{'language':<9}{'answers':>8}{'mean':>7}{'max':>5}{'> 2':>5}{'total':>7}")
     for language, row in rows.items():
         print(
-            f"{language:<9}{row['answers']:>8}{row['mean']:>7}{row['max']:>5}{row['over_two']:>5}"
+            f"{language:<9}{row['answers']:>8}{row['mean']:>7}{row['max']:>5}"
+            f"{row['over_two']:>5}{row['total']:>7}"
         )
     if args.json:
         print(json.dumps(rows))

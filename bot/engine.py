@@ -18,6 +18,7 @@ from bot.forms.base import SKIP
 from bot.keywords import MENU, NO, START, YES, command_of, digit_of
 from bot.messages import Inbound, Reply
 from bot.options import by_place, match_option
+from bot.paging import paged
 from bot.state import ConversationState
 from nlu.types import FALLBACK_INTENT, LANGUAGES, READ_CHARS, Intent, NLUUnavailable, Parse
 
@@ -77,9 +78,10 @@ async def handle_turn(inbound: Inbound, state: ConversationState, ctx: TurnConte
         # one message, not two: the welcome heads the first answer
         head = replies[0]
         replies[0] = Reply(f"{welcome(ctx)}\n{head.text}", head.options, head.attachment)
-    if ctx.channel == "sms" and not new_conversation and flow.name != "menu":
+    if ctx.channel == "sms" and not new_conversation and flow.name not in ("menu", "pages"):
         replies = without_full_menu(ctx, replies)
     _remember_labels(state, replies)
+    replies = paged(ctx, state, replies, turn.page_from)
     heard = said_back(inbound, ctx)
     if heard is not None and replies:  # what a voice note said, before the answer to it
         replies.insert(0, heard)

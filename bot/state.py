@@ -19,6 +19,8 @@ class ConversationState:
     # What those options said, and for slot lists their times (ISO): words pick them too.
     labels: list[str] = field(default_factory=list)
     times: list[str] = field(default_factory=list)
+    # On SMS a long list shows a page at a time: where the next page starts (bot/paging.py).
+    more_from: int | None = None
     misunderstood: int = 0
     last_turn_at: str | None = None
 

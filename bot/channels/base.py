@@ -132,7 +132,7 @@ class Channel(Protocol):
         language: str | None = None,
     ) -> Rendered:
         """An outbox payload ({"text", "options"}) in this channel's shape, for a reader of
-        `language` (SMS writes some letters plainly, see bot/channels/gsm.py)."""
+        `language` (SMS writes some letters plainly, see bot/gsm.py)."""
         ...
 
     async def send(self, address: str, rendered: Rendered) -> Sent:

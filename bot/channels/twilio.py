@@ -24,11 +24,11 @@ from bot.channels.base import (
     reply_of,
 )
 from bot.channels.errors import MediaUnavailable, OutsideWindow, Rejected, transport_failure
-from bot.channels.gsm import sms_text
-from bot.channels.text import numbered
 from bot.channels.twilio_codes import send_error
 from bot.channels.twilio_form import E164, parse_form
 from bot.channels.twilio_http import TWILIO_API, HttpxTwilioClient
+from bot.gsm import sms_text
+from bot.text import numbered
 
 log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "x-twilio-signature"

@@ -11,6 +11,7 @@ from bot.flows.mybookings import MyBookingsFlow
 from bot.flows.myneeds import MyNeedsFlow
 from bot.flows.need import NeedFlow
 from bot.flows.news import SubscribeFlow, UnsubscribeFlow
+from bot.flows.pages import MorePagesFlow
 from bot.flows.person import HeldFlow, MediaFlow, PersonFlow
 from bot.flows.privacy import PrivacyFlow
 from bot.flows.spidinfo import SpidInfoFlow
@@ -21,8 +22,8 @@ from bot.flows.whichone import WhichOneFlow
 
 # Order is priority: a person holding the conversation first, then danger, scams and
 # loneliness (care before procedure), questions about the wait for a person, then what
-# works from anywhere (a person, a message too long to act on, privacy, STOP, menu), the
-# journeys, the catch-all last.
+# works from anywhere (a person, the next page of a list on SMS, a message too long to act
+# on, privacy, STOP, menu), the journeys, the catch-all last.
 FLOWS: tuple[Flow, ...] = (
     HeldFlow(),
     EmergencyFlow(),
@@ -30,6 +31,7 @@ FLOWS: tuple[Flow, ...] = (
     LonelyFlow(),
     WaitingFlow(),
     PersonFlow(),
+    MorePagesFlow(),
     TooLongFlow(),
     WhichOneFlow(),
     PrivacyFlow(),

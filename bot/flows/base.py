@@ -30,6 +30,7 @@ class Turn:
     first: bool = False  # the first message of a new resident: the engine adds a welcome
     concern: Concern | None = None  # danger, a scam, loneliness: found before the NLU
     waiting: Handoff | None = None  # the resident's handoff, when they ask about the wait
+    page_from: int = 0  # on SMS, the option the list on screen starts from (bot/paging.py)
 
     @property
     def intent(self) -> str | None:

@@ -13,20 +13,15 @@ from bot.flows.menu import main_menu, offer
 from bot.i18n import format_day
 from bot.keywords import MORE
 from bot.messages import Reply
+from bot.paging import how_many
 from nlu.normalize import align_fold
 from nlu.vocabulary import pattern
 
 NAME = "events"
+# At most this many events a page; on SMS as many of them as fit two segments (bot/paging.py).
 PAGE = 3
 # The hour the NLU gives "mattina", "pomeriggio", "sera" -> the hours of that part of the day
 PARTS = {9: (0, 13), 15: (13, 18), 19: (18, 24)}
-# On SMS a page fits two segments: two events in GSM-7, one in UCS-2 (70 characters a part).
-SMS_PAGE = {"ar": 1, "uk": 1, "zh": 1}
-
-
-def page_size(ctx: TurnContext) -> int:
-    """Events a page shows on the resident's channel, in their language."""
-    return SMS_PAGE.get(ctx.language, 2) if ctx.channel == "sms" else PAGE
 
 
 # Words residents use for the kinds of event the Case di Quartiere hold, in every language.
@@ -215,7 +210,7 @@ class EventsFlow:
             quartiere=slots.get("quartiere"),  # type: ignore[arg-type]
             topics=slots.get("topics", ()),  # type: ignore[arg-type]
             offset=int(slots.get("offset", 0)),  # type: ignore[call-overload]
-            limit=page_size(ctx) + 1,
+            limit=PAGE + 1,
         )
         return list(events)
 
@@ -271,19 +266,27 @@ class EventsFlow:
             else:
                 intro = _("Non ho trovato eventi per questa ricerca.")
             return [main_menu(ctx, turn.state, intro)]
-        page = page_size(ctx)
-        shown = events[:page]
-        lines = [_("Ecco cosa c'è:")] if not slots.get("offset") else []
+
+        def page(count: int) -> Reply:
+            return self._reply(turn, ctx, events[:count], len(events) > count)
+
+        count = how_many(ctx, min(PAGE, len(events)), page)
+        reply = page(count)
+        slots["offset"] = slots.get("offset", 0) + count
+        offer(turn.state, ["more"] if reply.options else [])
+        return [reply]
+
+    def _reply(self, turn: Turn, ctx: TurnContext, shown: list[Event], more: bool) -> Reply:
+        """A page of events, with the way to the next one when there is one."""
+        _ = ctx.gettext
+        lines = [_("Ecco cosa c'è:")] if not turn.state.slots.get("offset") else []
         lines += [self._describe(event, ctx) for event in shown]
-        slots["offset"] = slots.get("offset", 0) + len(shown)
         calendar = events_calendar(shown, ctx.zone)
-        if len(events) > page:
-            offer(turn.state, ["more"])
+        if more:
             lines.append(_("Scriva 1 per altri eventi, 0 per il menu."))
-            return [Reply("\n\n".join(lines), (_("Altri eventi"),), attachment=calendar)]
-        offer(turn.state, [])
+            return Reply("\n\n".join(lines), (_("Altri eventi"),), attachment=calendar)
         lines.append(_("Scriva 0 per il menu."))
-        return [Reply("\n\n".join(lines), attachment=calendar)]
+        return Reply("\n\n".join(lines), attachment=calendar)
 
     def _describe(self, event: Event, ctx: TurnContext) -> str:
         _ = ctx.gettext

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from babel.dates import get_day_names
 
 from actions import places
@@ -23,14 +25,34 @@ def describe_casa(casa: Casa, ctx: TurnContext) -> str:
         casa.address,
         _("Telefono: {phone}").format(phone=casa.phone),
     ]
-    for weekday in range(7):
-        intervals = places.opening_intervals(casa, weekday)
-        if intervals:
-            hours = ", ".join(f"{s:%H:%M}-{e:%H:%M}" for s, e in intervals)
-            lines.append(f"{days[weekday]} {hours}")
+    lines += weekly_hours(casa, days)
     if places.is_open(casa, ctx.now, ctx.zone):
         lines.append(_("Adesso è aperta."))
     return "\n".join(lines)
+
+
+def weekly_hours(casa: Casa, days: Mapping[int, str]) -> list[str]:
+    """One line per opening interval with the days it holds: "lun-sab 09:00-12:30",
+    "mar, gio 15:00-19:00" (short enough for one or two SMS, in every alphabet)."""
+    weekdays: dict[str, list[int]] = {}
+    for weekday in range(7):
+        for start, end in places.opening_intervals(casa, weekday):
+            weekdays.setdefault(f"{start:%H:%M}-{end:%H:%M}", []).append(weekday)
+    return [f"{_day_span(numbers, days)} {hours}" for hours, numbers in weekdays.items()]
+
+
+def _day_span(numbers: list[int], days: Mapping[int, str]) -> str:
+    """ "lun-sab" for three days or more in a row, else "mar, gio"."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(
+        f"{days[run[0]]}-{days[run[-1]]}" if len(run) >= 3 else ", ".join(days[n] for n in run)
+        for run in runs
+    )
 
 
 class HoursFlow:

@@ -75,6 +75,6 @@ class UnsubscribeFlow:
         lines = [_("Va bene. Da ora non le scriviamo più, nemmeno le notizie.")]
         booked = await bookings.bookings_of(ctx.session, resident_id=ctx.resident.id, now=ctx.now)
         if booked:
-            lines.append(_("Non arrivano più nemmeno i promemoria delle sue prenotazioni."))
+            lines.append(_("Non arrivano più nemmeno i promemoria."))
         lines.append(_("Per ricevere di nuovo i messaggi scriva START."))
         return [Reply("\n".join(lines))]

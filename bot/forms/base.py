@@ -85,7 +85,7 @@ class Form:
         reply = await self._step(name).ask(turn, ctx)  # type: ignore[union-attr]
         if turn.state.flow != self.name:  # the ask left the form (e.g. to the menu)
             return reply
-        back = ctx.gettext("Scriva indietro per la domanda prima, 0 per il menu.")
+        back = ctx.gettext("Indietro: domanda prima. 0: menu.")
         lines = [intro.rstrip("\n")] if intro else []
         lines.append(reply.text)
         # a list inside a form says the way back (once, also when one ask asked another)

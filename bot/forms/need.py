@@ -94,7 +94,7 @@ class NeedForm(Form):
         _ = ctx.gettext
         known = await places.quartieri(ctx.session)
         offer(turn.state, [f"q:{q}" for q in known])
-        question = _("Dove? Scriva il numero del quartiere, oppure l'indirizzo.")
+        question = _("Dove? Scriva il numero o l'indirizzo.")
         return Reply(question, tuple(known))
 
     async def _take_place(self, turn: Turn, ctx: TurnContext) -> dict[str, str] | Retry:
@@ -164,9 +164,9 @@ class NeedForm(Form):
             now=ctx.now,
         )
         ctx.resident.quartiere = ctx.resident.quartiere or place.get("quartiere")
-        done = _(
-            "Grazie. La segnalazione ha il numero {reference}. Le diremo qui quando cambia."
-        ).format(reference=need.reference)
+        done = _("Grazie. Segnalazione numero {reference}. Le diremo qui quando cambia.").format(
+            reference=need.reference
+        )
         what = what_of(ctx, need)
         done += "\n" + what + "\n" + _("Dove: {where}").format(where=self._where(turn, ctx))
         return [Reply(done), main_menu(ctx, turn.state)]

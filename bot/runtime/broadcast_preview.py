@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions import broadcasts
 from actions.models import Broadcast
-from bot.channels.gsm import sms_text
+from bot.gsm import sms_text
 from bot.runtime.budget import rates_for, sending_rates
 
 

@@ -67,11 +67,18 @@ class StaffRoom:
         before: int | None,
         inbound: Inbound,
         now: datetime,
+        was_urgent: bool = False,
     ) -> None:
-        """Post a new handoff, pass on what the resident wrote, or say they withdrew."""
+        """Post a new handoff, pass on what the resident wrote, or say they withdrew.
+
+        A waiting request that turned urgent (danger written while waiting) is posted again,
+        marked urgent: a card scrolled out of sight must not hide it.
+        """
         after = await handoffs.open_handoff_of(session, resident_id=resident.id)
         if after is not None and after.id != before:
             await self.announce(session, after, now=now)
+        elif after is not None and after.urgent and not was_urgent:
+            await self.announce(session, after, now=now, now_urgent=True)
         elif after is not None:
             await self._pass_on(session, after, resident, inbound, now)
         elif before is not None:
@@ -79,7 +86,9 @@ class StaffRoom:
             text = f"{resident_name(resident)} ha annullato la richiesta n. {before}."
             await self._post(session, closed, text, now)
 
-    async def announce(self, session: AsyncSession, handoff: Handoff, *, now: datetime) -> None:
+    async def announce(
+        self, session: AsyncSession, handoff: Handoff, *, now: datetime, now_urgent: bool = False
+    ) -> None:
         """The card of a handoff, with the recent transcript and the "Prendo io" button."""
         resident = await session.get_one(Resident, handoff.resident_id)
         address = await residents.reachable_address(session, resident.id)
@@ -90,6 +99,10 @@ class StaffRoom:
             f" · {casa.name if casa else 'nessuna Casa indicata'}",
             f"{resident_name(resident)} · {self._where(resident, address)}",
             f"Perché: {reason}",
+        ]
+        if now_urgent:
+            lines.append("Era già in attesa: ora è URGENTE, va presa per prima.")
+        lines += [
             "",
             "Ultimi messaggi:",
         ]

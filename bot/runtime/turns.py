@@ -89,6 +89,8 @@ class Conversations:
             before = None
             if self.staff_room is not None:
                 before = await handoffs.open_handoff_of(session, resident_id=resident.id)
+            # Read now: the turn may make the same handoff urgent (the row object changes).
+            was_urgent = before is not None and before.urgent
             ctx = TurnContext(
                 now=now,
                 zone=self.zone,
@@ -119,6 +121,7 @@ class Conversations:
                     session,
                     resident=resident,
                     before=before.id if before else None,
+                    was_urgent=was_urgent,
                     inbound=inbound,
                     now=now,
                 )

@@ -42,7 +42,7 @@ async def test_report_a_need_by_digits(resident: Resident, demo_sessions: Sessio
     await resident.says(str(resident.options.index("Ospizio") + 1))
     assert "Possiamo chiamarla" in resident.text
     await resident.says("1")
-    assert "La segnalazione ha il numero B-" in resident.text
+    assert "Segnalazione numero B-" in resident.text
     async with demo_sessions() as session:
         need = await session.scalar(select(Need))
         assert need is not None

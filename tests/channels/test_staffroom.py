@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from sqlalchemy import select, update
 
-from actions import privacy, staff
+from actions import handoffs, privacy, staff
 from actions.db import transaction
-from actions.models import AuditEntry, Casa, Delivery, Handoff, HandoffNote, Resident
+from actions.models import AuditEntry, Casa, Delivery, Handoff, HandoffNote, Resident, StaffUser
+from api.console.conversations import render_inbox
+from api.console.web import LocalTime
 from bot.runtime.staffroom import StaffRoom
 from tests.conftest import NOW
 from tests.fakes.telegram import FakeTelegram
@@ -250,6 +255,45 @@ async def test_strangers_other_cases_and_unknown_groups_change_nothing(
     async with harness.sessions() as session:
         relays = await session.scalars(select(Delivery).where(Delivery.kind == "relay"))
         assert relays.all() == []
+
+
+async def test_danger_while_waiting_posts_the_card_again_marked_urgent_and_first(
+    harness: Harness, ospizio: StaffGroup
+) -> None:
+    maria, card = await _asks_for_a_person(harness, ospizio)
+    assert "🔔" in card["text"] and "URGENTE" not in card["text"]
+    maria.new()
+    async with transaction(harness.sessions) as session:  # Giulia has waited longer
+        giulia = Resident(quartiere="Ospizio", display_name="Giulia", created_at=NOW)
+        session.add(giulia)
+        await session.flush()
+        earlier = NOW - timedelta(hours=1)
+        await handoffs.open_handoff(
+            session, resident_id=giulia.id, quartiere="Ospizio", reason="asked", now=earlier
+        )
+
+    await maria.says("mio marito è caduto e non si alza")
+    await send_all(harness)
+    assert "112" in maria.new()[0]["Body"]
+    again = ospizio.posts()[-1]
+    assert again["text"].startswith("🚨 URGENTE · Richiesta n.")
+    assert "ora è URGENTE" in again["text"]
+    assert "mio marito è caduto" in again["text"]  # the message that made it urgent
+    assert any(row[0]["text"] == "Prendo io" for row in again["reply_markup"]["inline_keyboard"])
+    async with harness.sessions() as session:
+        marias = await session.scalar(select(Handoff).where(Handoff.reason == "emergency"))
+        assert marias is not None and marias.urgent
+        admin = await session.scalar(
+            select(StaffUser).where(StaffUser.email == "admin@demo.portineria.it")
+        )
+        assert admin is not None
+        inbox = await render_inbox(session, admin, LocalTime(ZoneInfo("Europe/Rome")), NOW)
+    links = re.findall(r'href="/console/handoffs/(\d+)"', inbox)
+    assert links[0] == str(marias.id)  # first in the console's queue, though she came second
+
+    await maria.says("sta respirando ma non parla")  # already urgent: passed on, no new card
+    await send_all(harness)
+    assert ospizio.posts()[-1]["text"].startswith("👤 Maria")
 
 
 async def test_a_handoff_with_no_casa_goes_to_every_casa_group_and_the_city_wide_one(

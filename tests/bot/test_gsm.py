@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.gsm import is_gsm7, sms_text
+from bot.gsm import is_gsm7, sms_text
 
 
 def test_italian_accents_stay_gsm7() -> None:
