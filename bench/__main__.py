@@ -14,6 +14,8 @@ BENCHES = {
     "broadcast": "bench.broadcast",
     "logins": "bench.logins",
     "voice": "bench.voice",
+    "care": "bench.care",
+    "segments": "bench.segments",
 }
 DEFAULT = ("nlu",)
 
