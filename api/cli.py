@@ -19,7 +19,7 @@ from api.commands.casa import app as casa_app
 from api.commands.common import fail, run, settings_or_exit, with_store
 from api.commands.hamlet import app as hamlet_app
 from api.commands.nlu import app as nlu_app
-from api.runtime import Store, build_conversations
+from api.store import Store
 from bot.i18n import RTL_LANGUAGES
 from bot.messages import CHANNELS, Inbound
 from bot.text import numbered
@@ -91,6 +91,8 @@ def chat(
     settings = settings_or_exit()
 
     async def converse(store: Store) -> None:
+        from api.runtime import build_conversations  # the NLU and channels: this command only
+
         conversations = await build_conversations(settings, store)
         interactive = not jsonl and sys.stdin.isatty()
         if interactive:

@@ -23,8 +23,9 @@ from api.body_limit import BodySizeLimit
 from api.login_limits import LoginLimits
 from api.logs import RequestIds
 from api.routes import bookings, broadcasts, handoffs, needs
-from api.runtime import channels_running, embedded_sender, jobs_running, open_store
+from api.runtime import channels_running, embedded_sender, jobs_running
 from api.settings import Settings, load_settings
+from api.store import open_store
 
 
 def create_app(

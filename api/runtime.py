@@ -5,19 +5,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from actions import places
 from actions.clock import SYSTEM_CLOCK, Clock
-from actions.db import SessionFactory, create_engine, create_session_factory, is_sqlite
+from actions.db import SessionFactory, is_sqlite
 from api.hamlet import hamlet_bridge
 from api.media import PREFIX as MEDIA_PREFIX
 from api.settings import Settings
+from api.store import Store, open_store
 from bot.channels.base import Channel
 from bot.channels.redaction import hide_in_logs
 from bot.runtime.budget import Budget, rates_for
@@ -39,20 +38,6 @@ from nlu.types import NLU, Gazetteer
 WORKER_INTAKE_POLL = 0.2  # seconds: at most this much is added to a reply's delay
 # The shipped Whisper model is joined here from its two wheels (once, then checked).
 STT_BASE_MODEL_DIR = Path("var/stt/whisper-base")
-
-
-@dataclass(frozen=True)
-class Store:
-    """The database engine and its session factory."""
-
-    engine: AsyncEngine
-    sessions: SessionFactory
-
-
-def open_store(settings: Settings) -> Store:
-    """Connect (lazily) to the configured database."""
-    engine = create_engine(settings.database_url, schema=settings.database_schema)
-    return Store(engine, create_session_factory(engine))
 
 
 async def gazetteer_with_case(store: Store) -> Gazetteer:

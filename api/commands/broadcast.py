@@ -12,7 +12,7 @@ import typer
 from actions import broadcasts
 from actions.db import transaction
 from api.commands.common import fail, run, settings_or_exit, with_store
-from api.runtime import Store
+from api.store import Store
 from bot.runtime.broadcast_preview import preview as preview_of
 
 app = typer.Typer(help="Announcements to the residents who asked for them.", no_args_is_help=True)

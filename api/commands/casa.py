@@ -11,7 +11,7 @@ import typer
 from actions import hamlet, places
 from actions.db import transaction
 from api.commands.common import fail, run, settings_or_exit, with_store
-from api.runtime import Store
+from api.store import Store
 
 app = typer.Typer(help="The Case di Quartiere.", no_args_is_help=True)
 

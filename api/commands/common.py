@@ -11,8 +11,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from actions import migrate
 from actions.errors import DomainError
-from api.runtime import Store, open_store
 from api.settings import Settings, SettingsError, load_settings
+from api.store import Store, open_store
 
 T = TypeVar("T")
 

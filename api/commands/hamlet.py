@@ -12,7 +12,7 @@ import typer
 from actions.humhub import HumHubError
 from api.commands.common import fail, run, settings_or_exit, with_store
 from api.hamlet import hamlet_bridge
-from api.runtime import Store
+from api.store import Store
 from bot.runtime.hamlet import HamletBridge, SyncReport, sync_spaces
 
 app = typer.Typer(
