@@ -11,10 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from actions.errors import DomainError, InvalidTransition, NotFound
-from actions.models import Booking, Event, SpidSlot
+from actions.models import Booking, Event, EventTopic, SpidSlot
 from actions.places import casa_by_id
 
 TOPICS = ("digital", "language", "walk", "food", "garden", "games", "music", "other")
+# Who an event is for and what it costs, beside its kind: residents ask for these in words
+# ("per bambini", "gratis"), and the bot's list filters on them.
+AUDIENCES = ("children", "elderly", "free")
 MAX_SEATS = 50
 
 
@@ -29,6 +32,7 @@ class EventFields:
     topic: str = "other"
     description: str = ""
     accessibility: str = ""
+    audiences: tuple[str, ...] = ()
 
 
 async def events_for_staff(
@@ -58,7 +62,7 @@ async def event_by_id(session: AsyncSession, *, event_id: int) -> Event:
 async def create_event(session: AsyncSession, *, fields: EventFields) -> Event:
     """Add an event; the bot lists it from now on."""
     await _check_event(session, fields)
-    event = Event(**_event_values(fields), cancelled=False)
+    event = Event(**_event_values(fields), cancelled=False, more_topics=_audiences(fields))
     session.add(event)
     await session.flush()
     return event
@@ -73,6 +77,7 @@ async def update_event(session: AsyncSession, *, event_id: int, fields: EventFie
     await _check_event(session, fields)
     for name, value in _event_values(fields).items():
         setattr(event, name, value)
+    event.more_topics = _audiences(fields)
     return event
 
 
@@ -101,6 +106,8 @@ async def _check_event(session: AsyncSession, fields: EventFields) -> None:
         raise DomainError("the event must end after it starts")
     if fields.topic not in TOPICS:
         raise DomainError(f"the topic must be one of {', '.join(TOPICS)}")
+    if not set(fields.audiences) <= set(AUDIENCES):
+        raise DomainError(f"who it is for must be among {', '.join(AUDIENCES)}")
     await casa_by_id(session, casa_id=fields.casa_id)
 
 
@@ -216,3 +223,7 @@ def _check_slot(starts_at: datetime, seats: int, now: datetime) -> None:
         raise DomainError(f"seats must be between 1 and {MAX_SEATS}")
     if starts_at <= now:
         raise DomainError("the session must start in the future")
+
+
+def _audiences(fields: EventFields) -> list[EventTopic]:
+    return [EventTopic(topic=t) for t in AUDIENCES if t in fields.audiences]

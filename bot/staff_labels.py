@@ -48,6 +48,9 @@ LABELS: dict[str, dict[str, str]] = {
         "waste": S_("Rifiuti"),
         "lighting": S_("Illuminazione"),
         "other": S_("Altro"),
+        "children": S_("Per bambini"),
+        "elderly": S_("Per anziani"),
+        "free": S_("Gratis"),
     },
     "topic": {
         "digital": S_("Digitale"),

@@ -98,6 +98,7 @@ async def edit_event(
         "casa_id": event.casa_id,
         "title": event.title,
         "topic": event.topic,
+        "audiences": event.topics[1:],
         "day": local.date_input(event.starts_at),
         "start": local.time_input(event.starts_at),
         "end": local.time_input(event.ends_at),
@@ -126,6 +127,7 @@ def _event_form(
         event_id=event_id,
         values=values,
         topics=schedule.TOPICS,
+        audiences=schedule.AUDIENCES,
         error=error,
     )
 
@@ -139,6 +141,7 @@ class EventForm(BaseModel):
     start: str
     end: str
     topic: str = "other"
+    audiences: list[str] = []  # the boxes ticked: who it is for, whether it is free
     description: str = Field(default="", max_length=4000)
     accessibility: str = Field(default="", max_length=200)
 
@@ -187,6 +190,7 @@ async def _save_event(
             starts_at=local.parse(form.day, form.start),
             ends_at=local.parse(form.day, form.end),
             topic=form.topic,
+            audiences=tuple(form.audiences),
             description=form.description,
             accessibility=form.accessibility,
         )

@@ -246,6 +246,7 @@ PAGES = (
     "/console/handoffs/{handoff}",
     "/console/needs",
     "/console/events",
+    "/console/events/new",
     "/console/help?month=2026-11",
     "/console/help/record",
 )

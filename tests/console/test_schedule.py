@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 import httpx
 from sqlalchemy import select
 
-from actions import bookings
+from actions import bookings, events
 from actions.db import SessionFactory, transaction
 from actions.models import AuditEntry, Booking, Casa, Delivery, Event, SpidSlot
 from tests.conftest import NOW, ROME
-from tests.console.conftest import add_staff, log_in, post, resident_waiting
+from tests.console.conftest import add_staff, log_in, post, resident_waiting, token_of
 
 
 async def _casa_id(sessions: SessionFactory, name: str) -> int:
@@ -56,6 +56,42 @@ async def test_create_edit_cancel_an_event(
         assert saved is not None and saved.title == "Merenda e giochi" and saved.cancelled
         actions = (await session.scalars(select(AuditEntry.action))).all()
         assert {"event.create", "event.update", "event.cancel"} <= set(actions)
+
+
+async def test_staff_say_who_an_event_is_for_and_the_bot_filters_on_it(
+    console: httpx.AsyncClient, demo_sessions: SessionFactory
+) -> None:
+    await add_staff(demo_sessions, "c@ospizio.it", "custodian", "Ospizio")
+    await log_in(console, "c@ospizio.it")
+    form = {
+        "casa_id": str(await _casa_id(demo_sessions, "Ospizio")),
+        "title": "Burattini in cortile",
+        "day": (NOW + timedelta(days=2)).date().isoformat(),
+        "start": "16:00",
+        "end": "17:00",
+        "topic": "games",
+        "audiences": ["children", "free"],
+        "csrf_token": await token_of(console, "/console/events/new"),
+    }
+    assert (await console.post("/console/events", data=form)).status_code == 303
+    async with demo_sessions() as session:
+        event = await session.scalar(select(Event).where(Event.title == "Burattini in cortile"))
+        assert event is not None and event.topics == ("games", "children", "free")
+        found = await events.upcoming_events(
+            session, now=NOW, topics=["children", "free"], limit=50
+        )
+        assert event.id in [e.id for e in found]
+    page = await console.get(f"/console/events/{event.id}/edit")
+    assert 'id="audience-children" name="audiences" value="children" checked' in page.text
+    assert 'value="elderly" checked' not in page.text
+    # Unticked on the next save: free no longer; a made-up audience is refused.
+    again = {**form, "audiences": ["children"]}
+    assert (await console.post(f"/console/events/{event.id}", data=again)).status_code == 303
+    refused = await console.post(f"/console/events/{event.id}", data={**form, "audiences": ["vip"]})
+    assert refused.status_code == 400
+    async with demo_sessions() as session:
+        saved = await session.get(Event, event.id)
+        assert saved is not None and saved.topics == ("games", "children")
 
 
 async def test_a_custodian_manages_only_their_casa(
