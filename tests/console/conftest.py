@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from actions import handoffs, residents, staff
+from actions.clock import ManualClock
 from actions.db import SessionFactory, transaction
 from actions.models import Casa, Conversation, Handoff
 from api.main import create_app
@@ -26,9 +27,11 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 async def console(
     database: tuple[str, str | None], demo_sessions: SessionFactory
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """A browser-like client (it keeps cookies) on a fresh app over the demo database."""
+    """A browser-like client (it keeps cookies) on a fresh app over the demo database, its
+    clock at the demo's time."""
     url, schema = database
-    app = create_app(Settings(database_url=url, database_schema=schema, secret_key=SECRET))
+    settings = Settings(database_url=url, database_schema=schema, secret_key=SECRET)
+    app = create_app(settings, clock=ManualClock(NOW))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://portineria") as client:
         yield client

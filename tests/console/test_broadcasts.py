@@ -139,7 +139,7 @@ async def test_the_form_says_what_is_wrong_and_keeps_what_was_typed(
 ) -> None:
     await add_staff(demo_sessions, "a@comune.it", "admin")
     await log_in(console, "a@comune.it")
-    yesterday = (datetime.now(ROME) - timedelta(days=1)).date().isoformat()
+    yesterday = (NOW - timedelta(days=1)).date().isoformat()
     cases = [
         ({"text_it": " ", "text_en": "English only"}, "testo in italiano", "English only"),
         ({"when": "later", "day": yesterday, "time": "10:00"}, "già passati", ROAD_WORKS),
@@ -162,7 +162,7 @@ async def test_schedule_for_later(
     await _subscribers(demo_sessions)
     await add_staff(demo_sessions, "a@comune.it", "admin")
     await log_in(console, "a@comune.it")
-    day = (datetime.now(ROME) + timedelta(days=2)).date()
+    day = (NOW + timedelta(days=2)).date()
     composed = await _compose(
         console, channel="telegram", when="later", day=day.isoformat(), time="18:30"
     )
@@ -171,7 +171,7 @@ async def test_schedule_for_later(
     assert "Programma per" in preview.text and "18:30" in preview.text
     assert '<td id="reach-total">30</td>' in preview.text
     assert "Invia adesso" not in preview.text
-    past = (datetime.now(ROME) - timedelta(days=1)).date().isoformat()
+    past = (NOW - timedelta(days=1)).date().isoformat()
     late = await post(
         console, f"/console/broadcasts/{broadcast_id}/schedule", day=past, time="09:00"
     )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 
 from actions import needs
 from actions.db import SessionFactory, transaction
+from tests.conftest import NOW
 from tests.console.conftest import add_staff, log_in, resident_waiting
 
 
@@ -27,7 +28,7 @@ async def _file(sessions: SessionFactory, resident_id: int) -> None:
                 location="",
                 quartiere=quartiere,
                 consent_contact=False,
-                now=datetime.now(UTC) - timedelta(days=days_ago),  # the console's clock
+                now=NOW - timedelta(days=days_ago),  # the console's clock
             )
 
 

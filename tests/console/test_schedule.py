@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import httpx
 from sqlalchemy import select
@@ -27,7 +27,7 @@ async def test_create_edit_cancel_an_event(
     await add_staff(demo_sessions, "c@ospizio.it", "custodian", "Ospizio")
     ospizio = await _casa_id(demo_sessions, "Ospizio")
     await log_in(console, "c@ospizio.it")
-    day = (datetime.now(ROME) + timedelta(days=2)).date().isoformat()
+    day = (NOW + timedelta(days=2)).date().isoformat()
     form = {
         "casa_id": str(ospizio),
         "title": "Merenda in cortile",
@@ -100,7 +100,7 @@ async def test_a_custodian_manages_only_their_casa(
     await add_staff(demo_sessions, "c@ospizio.it", "custodian", "Ospizio")
     orologio = await _casa_id(demo_sessions, "Orologio")
     await log_in(console, "c@ospizio.it")
-    day = (datetime.now(ROME) + timedelta(days=2)).date().isoformat()
+    day = (NOW + timedelta(days=2)).date().isoformat()
     answer = await post(
         console, "/console/slots", casa_id=str(orologio), day=day, start="10:00", seats="3"
     )
@@ -118,7 +118,7 @@ async def test_moving_and_cancelling_a_slot_tells_who_booked(
     ospizio = await _casa_id(demo_sessions, "Ospizio")
     waiting = await resident_waiting(demo_sessions, channel="sms", address="+393331112222")
     await log_in(console, "c@ospizio.it")
-    day = (datetime.now(ROME) + timedelta(days=3)).date().isoformat()  # the console's clock
+    day = (NOW + timedelta(days=3)).date().isoformat()  # the console's clock
     await post(console, "/console/slots", casa_id=str(ospizio), day=day, start="15:00", seats="2")
     async with transaction(demo_sessions) as session:
         slot = await session.scalar(select(SpidSlot).order_by(SpidSlot.id.desc()))
