@@ -74,3 +74,25 @@ def test_week_words_cover_their_days(
 ) -> None:
     found = values(extractor, text, "it")
     assert str(found["date"]).startswith(first) and found.get("date_days") == days
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("spid x mia moglie nn so come fare", "mia moglie"),
+        ("I want to book SPID for my father", "my father"),
+        ("Хочу записатися на SPID для моєї мами", "моєї мами"),
+        ("Добрий день, хочу записатися на SPID для мами", "мами"),
+        ("запис на SPID для чоловіка", "чоловіка"),
+        ("بغيت نحجز موعد ديال SPID لراجلي", "راجلي"),
+        ("vreau o programare pentru mama", "mama"),
+        ("我想给妈妈预约SPID", "妈妈"),
+    ],
+)
+def test_who_a_booking_is_for(extractor: EntityExtractor, text: str, who: str) -> None:
+    assert values(extractor, text, None).get("person") == who
+
+
+def test_a_booking_for_oneself_names_nobody(extractor: EntityExtractor) -> None:
+    assert "person" not in values(extractor, "vorrei prenotare lo spid per me", "it")
+    assert "person" not in values(extractor, "запис на SPID для себе", "uk")
