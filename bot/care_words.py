@@ -182,6 +182,9 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "ar": (
             "(لا|ما) (يتنفس|تتنفس|اتنفس|نتنفس)",
             "(ما|م) (كيتنفسش|كتتنفسش|كنتنفسش)",
+            # "ما كيقدرش يتنفس", "لا يستطيع التنفس": can't breathe, in Darija and in MSA
+            "(لا|ما|م) (يستطيع|تستطيع|استطيع|يقدر|تقدر|نقدر|يقدرش|تقدرش|نقدرش|كيقدرش|كتقدرش|"
+            "كنقدرش|قادر|قادره) ~ (يتنفس|تتنفس|اتنفس|نتنفس|*التنفس)",
             "(ضيق|صعوبه) (في|ف)? التنفس",
             "(يختنق|تختنق|كيختنق)",
         ),
@@ -189,6 +192,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "ma? (kaytnefsch|kaytnefesch|katnefsch|katnefesch|kantnefsch|"
             "maykaytnefsch|makaytnefsch|makatnefsch)",
             "9adrach (ytnefes|tnefes|ntnefes)",
+            "ma? (kay9derch|kat9derch|kan9derch) (ytnefes|ttnefes|ntnefes)",
         ),
         "ro": (
             "nu (poate|pot|mai poate|mai pot) (sa)? respir*",
