@@ -27,7 +27,7 @@ def create_engine(database_url: str, *, schema: str | None = None) -> AsyncEngin
     logged tracebacks): they hold residents' numbers and texts.
     """
     url = make_url(database_url)
-    if url.get_backend_name() != "sqlite":
+    if not is_sqlite(database_url):
         connect_args = {"server_settings": {"search_path": schema}} if schema else {}
         # No pre-ping (a round trip before every use): a connection found dead invalidates
         # the whole pool at once, so after a database restart one call fails (503, retried)

@@ -160,6 +160,22 @@ def embedded_sender(settings: Settings) -> bool:
     return is_sqlite(settings.database_url) or settings.redis_url is not None
 
 
+def intake_for(
+    settings: Settings,
+    store: Store,
+    conversations: Conversations,
+    sender: Sender,
+    channels: dict[str, Channel],
+    clock: Clock = SYSTEM_CLOCK,
+    *,
+    poll: float = Intake.poll,
+) -> Intake:
+    """The intake of a process that answers: it wakes the sender after each batch and hears
+    voice notes before their turn."""
+    listen = voice_notes(settings, store.sessions, channels)
+    return Intake(store.sessions, conversations, sender.wake, clock, poll=poll, listen=listen)
+
+
 @asynccontextmanager
 async def channels_running(
     app: FastAPI, settings: Settings, store: Store, *, telegram_polling: bool = False
@@ -180,13 +196,7 @@ async def channels_running(
         conversations = getattr(app.state, "conversations", None)
         if conversations is None:
             conversations = await build_conversations(settings, store)
-        intake = Intake(
-            store.sessions,
-            conversations,
-            sender.wake,
-            clock,
-            listen=voice_notes(settings, store.sessions, channels),
-        )
+        intake = intake_for(settings, store, conversations, sender, channels, clock)
         room = conversations.staff_room
     inbox = InboxWriter(store.sessions)
     runtime = ChannelRuntime(
@@ -228,12 +238,8 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
         # The webhooks that store the messages run in other processes and cannot wake this
         # intake: it looks often instead (one indexed query when the inbox is empty).
         conversations = await build_conversations(settings, store)
-        intake = Intake(
-            store.sessions,
-            conversations,
-            sender.wake,
-            poll=WORKER_INTAKE_POLL,
-            listen=voice_notes(settings, store.sessions, channels),
+        intake = intake_for(
+            settings, store, conversations, sender, channels, poll=WORKER_INTAKE_POLL
         )
         async with jobs_running(settings, store, here=True):
             await asyncio.gather(intake.run_forever(stop), sender.run_forever(stop))
