@@ -13,7 +13,7 @@ from sqlalchemy.sql import Select
 
 from actions import places
 from actions.errors import DomainError, InvalidTransition, NotFound
-from actions.models import Broadcast, ChannelAddress, Delivery, Resident, Subscription
+from actions.models import Broadcast, ChannelAddress, Delivery, Resident, Subscription, UtcDateTime
 
 LANGUAGES = ("it", "en", "ar", "ro", "sq", "uk", "zh")
 BROADCAST_CHANNELS = ("telegram", "whatsapp", "sms")
@@ -174,8 +174,8 @@ async def fan_out(session: AsyncSession, *, broadcast_id: int, now: datetime) ->
         literal(broadcast_id),
         literal("pending"),
         literal(0),
-        literal(now),
-        literal(now),
+        literal(now, UtcDateTime()),  # stored as UTC, like every time of the ORM
+        literal(now, UtcDateTime()),
     ).join(targets, targets.c.id == ChannelAddress.id)
     columns = [
         "idempotency_key",

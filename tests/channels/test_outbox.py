@@ -7,7 +7,7 @@ import json
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -31,9 +31,11 @@ from bot.runtime import sender as sender_module
 from bot.runtime.broadcast_preview import preview
 from bot.runtime.budget import Budget
 from bot.runtime.sender import Sender
+from tests.conftest import NOW
 from tests.fakes.telegram import TOKEN as TELEGRAM_TOKEN
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
+from tests.support.clock import RunningClock
 
 # On PostgreSQL too: the sender's claims (FOR UPDATE SKIP LOCKED), leases and two senders.
 pytestmark = pytest.mark.both_databases
@@ -42,7 +44,7 @@ pytestmark = pytest.mark.both_databases
 async def _address(
     sessions: SessionFactory, channel: str, address: str, **flags: object
 ) -> ChannelAddress:
-    now = datetime.now(UTC)
+    now = NOW
     async with transaction(sessions) as session:
         entry = ChannelAddress(
             channel=channel,
@@ -66,7 +68,7 @@ async def _queue(
     async with transaction(sessions) as session:
         for text in texts:
             body = {"text": text, "options": list(options), **payload}
-            enqueue(session, address=address, payload=body, kind=kind, now=datetime.now(UTC))
+            enqueue(session, address=address, payload=body, kind=kind, now=NOW)
 
 
 async def _rows(sessions: SessionFactory) -> list[Delivery]:
@@ -93,7 +95,7 @@ def _settled(sessions: SessionFactory) -> Callable[[], Awaitable[bool]]:
 
 @pytest.fixture
 def sender(sessions: SessionFactory, channels: Channels) -> Sender:
-    return Sender(sessions, channels, Budget())
+    return Sender(sessions, channels, Budget(), RunningClock(NOW))
 
 
 async def test_one_chat_gets_its_replies_in_order_a_second_apart(
@@ -216,7 +218,7 @@ async def test_telegram_replies_still_answer_a_stop_but_broadcasts_do_not(
 async def test_whatsapp_outside_24_hours_only_with_a_template(
     sessions: SessionFactory, sender: Sender, fake_twilio: FakeTwilio
 ) -> None:
-    old = datetime.now(UTC) - timedelta(hours=25)
+    old = NOW - timedelta(hours=25)
     address = await _address(sessions, "whatsapp", "+393331234567", last_inbound_at=old)
     await _queue(sessions, address, "Notizie", kind="broadcast")
     template = {"content_sid": "HX" + "a" * 32, "variables": {"1": "Ospizio"}}
@@ -232,7 +234,7 @@ async def test_whatsapp_outside_24_hours_only_with_a_template(
 async def test_a_broadcast_reaches_whatsapp_off_window_only_through_its_template(
     sessions: SessionFactory, sender: Sender, fake_twilio: FakeTwilio
 ) -> None:
-    now, sid = datetime.now(UTC), "HX" + "b" * 32
+    now, sid = NOW, "HX" + "b" * 32
     async with transaction(sessions) as session:
         await load_demo_residents(
             session, count=2, now=now - timedelta(days=2), channels=("whatsapp",)
@@ -285,7 +287,7 @@ async def test_replies_go_before_broadcasts(
             sessions, await _address(sessions, "telegram", str(200 + n)), "news", kind="broadcast"
         )
     await _queue(sessions, await _address(sessions, "telegram", "42"), "risposta")
-    sender = Sender(sessions, channels, Budget(), batch=1)
+    sender = Sender(sessions, channels, Budget(), RunningClock(NOW), batch=1)
     await sender.run_once()
     assert fake_telegram.sent()[0]["text"] == "risposta"
 
@@ -296,7 +298,9 @@ async def test_two_senders_never_send_the_same_message(
     for n in range(12):
         await _queue(sessions, await _address(sessions, "telegram", str(300 + n)), f"m{n}")
     budget = Budget()  # shared, as through Redis
-    first, second = (Sender(sessions, channels, budget, batch=4) for _ in range(2))
+    first, second = (
+        Sender(sessions, channels, budget, RunningClock(NOW), batch=4) for _ in range(2)
+    )
     for _ in range(3):
         await asyncio.gather(first.run_once(), second.run_once())
     texts = sorted(m["text"] for m in fake_telegram.sent())
@@ -307,7 +311,7 @@ async def test_a_dead_senders_claim_comes_back_after_the_lease(
     sessions: SessionFactory, sender: Sender, fake_telegram: FakeTelegram
 ) -> None:
     await _queue(sessions, await _address(sessions, "telegram", "42"), "uno")
-    now = datetime.now(UTC)
+    now = NOW
     async with transaction(sessions) as session:
         claimed = await outbox_claims.claim_due(
             session, channels=["telegram"], now=now, lease=sender_module.LEASE, limit=5
@@ -324,7 +328,7 @@ async def test_a_row_handed_over_before_its_sender_died_is_never_sent_again(
 ) -> None:
     await _queue(sessions, await _address(sessions, "telegram", "42"), "uno")
     await _queue(sessions, await _address(sessions, "telegram", "43"), "due")
-    now = datetime.now(UTC)
+    now = NOW
     async with transaction(sessions) as session:
         first, second = await outbox_claims.claim_due(
             session, channels=["telegram"], now=now, lease=sender_module.LEASE, limit=5
@@ -368,7 +372,9 @@ async def test_without_its_budget_the_sender_waits_rather_than_send_unpaced(
     sessions: SessionFactory, channels: Channels, fake_telegram: FakeTelegram
 ) -> None:
     await _queue(sessions, await _address(sessions, "telegram", "42"), "uno")
-    sender = Sender(sessions, channels, Budget("redis://127.0.0.1:1/0"))  # nobody listens
+    sender = Sender(
+        sessions, channels, Budget("redis://127.0.0.1:1/0"), RunningClock(NOW)
+    )  # nobody listens
     assert await sender.run_once() == 1
     [row] = await _rows(sessions)
     assert (row.status, row.error, row.attempts) == ("pending", "rate budget unavailable", 0)
@@ -379,7 +385,7 @@ async def test_a_broadcast_never_goes_faster_than_thirty_a_second(
     sessions: SessionFactory, channels: Channels, fake_telegram: FakeTelegram
 ) -> None:
     async with transaction(sessions) as session:
-        now = datetime.now(UTC)
+        now = NOW
         for n in range(75):
             entry = ChannelAddress(
                 channel="telegram",
@@ -390,7 +396,7 @@ async def test_a_broadcast_never_goes_faster_than_thirty_a_second(
             session.add(entry)
             await session.flush()
             enqueue(session, address=entry, payload={"text": "Festa"}, kind="broadcast", now=now)
-    sender = Sender(sessions, channels, Budget(), batch=32)
+    sender = Sender(sessions, channels, Budget(), RunningClock(NOW), batch=32)
     await _until(sender, _settled(sessions), timeout=20)
     times = sorted(c.at for c in fake_telegram.calls("sendMessage"))
     assert len(times) == 75
@@ -442,7 +448,7 @@ async def test_a_send_answered_after_the_timeout_is_outcome_unknown_and_never_re
     fake.slow(1.0)
     address = await _address(sessions, channel, "42" if channel == "telegram" else "+393331112222")
     await _queue(sessions, address, "uno")
-    sender = Sender(sessions, impatient, Budget())
+    sender = Sender(sessions, impatient, Budget(), RunningClock(NOW))
     await _until(sender, _settled(sessions))
     await asyncio.sleep(1.2)  # the late answer, and any retry after it
     await sender.run_once()
@@ -472,7 +478,7 @@ async def test_a_provider_that_cannot_be_reached_is_tried_again(
     )
     address = await _address(sessions, "sms", "+393331112222")
     await _queue(sessions, address, "uno")
-    await Sender(sessions, {"sms": sms}, Budget()).run_once()
+    await Sender(sessions, {"sms": sms}, Budget(), RunningClock(NOW)).run_once()
     await sms.close()
     [row] = await _rows(sessions)
     assert (row.status, row.attempts) == ("pending", 1)

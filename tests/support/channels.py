@@ -8,7 +8,6 @@ import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -42,9 +41,10 @@ from bot.runtime.sender import Sender
 from bot.runtime.staffroom import StaffRoom
 from bot.runtime.turns import Conversations
 from nlu.types import NLU
-from tests.conftest import ROME
+from tests.conftest import NOW, ROME
 from tests.fakes.telegram import TOKEN, FakeTelegram
 from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, SMS_FROM, WHATSAPP_FROM, FakeTwilio, sign
+from tests.support.clock import RunningClock
 
 PUBLIC_URL = "https://portineria.example.org"
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -93,17 +93,17 @@ async def harness(
     fake_twilio: FakeTwilio,
     staff_room: StaffRoom | None,
 ) -> AsyncIterator[Harness]:
-    # The routes read the real clock, so the demo is loaded at the real "now".
+    clock = RunningClock(NOW)
     async with transaction(sessions) as session:
-        await load_demo(session, now=datetime.now(UTC), zone=ROME)
+        await load_demo(session, now=NOW, zone=ROME)
     settings = channel_settings(database, fake_telegram, fake_twilio)
-    app = create_app(settings)
+    app = create_app(settings, clock=clock)
     channels = build_channels(settings)
-    sender = Sender(sessions, channels, Budget())
+    sender = Sender(sessions, channels, Budget(), clock)
     conversations = Conversations(sessions, nlu, ROME, staff_room=staff_room)
-    intake = Intake(sessions, conversations, sender.wake)
+    intake = Intake(sessions, conversations, sender.wake, clock)
     app.state.channels = ChannelRuntime(
-        channels, sender, sessions, PUBLIC_URL, InboxWriter(sessions), staff_room, intake
+        channels, sender, sessions, PUBLIC_URL, InboxWriter(sessions), staff_room, intake, clock
     )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
