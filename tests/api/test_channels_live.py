@@ -7,7 +7,6 @@ import statistics
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import httpx
@@ -20,7 +19,7 @@ from actions.models import Delivery
 from api.main import create_app
 from bot.runtime.turns import Conversations
 from nlu.types import NLU
-from tests.conftest import ROME
+from tests.conftest import NOW, ROME
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.twilio import FakeTwilio, sign
 from tests.support import channels as support
@@ -31,6 +30,7 @@ from tests.support.channels import (
     channel_settings,
     require_redis,
 )
+from tests.support.clock import RunningClock
 from tests.support.processes import eventually, free_port, serving_app
 
 # On PostgreSQL too: the real server's intake and embedded sender (with Redis there).
@@ -57,13 +57,14 @@ async def live(
     fake_twilio: FakeTwilio,
 ) -> AsyncIterator[Live]:
     async with transaction(sessions) as session:
-        await load_demo(session, now=datetime.now(UTC), zone=ROME)
+        await load_demo(session, now=NOW, zone=ROME)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     # On PostgreSQL the web server sends only when Redis holds the shared budget.
     extra = {"redis_url": await require_redis()} if database[1] else {}
     app = create_app(
-        channel_settings(database, fake_telegram, fake_twilio, public_url=url, **extra)
+        channel_settings(database, fake_telegram, fake_twilio, public_url=url, **extra),
+        clock=RunningClock(NOW),
     )
     app.state.conversations = Conversations(app.state.store.sessions, nlu, ROME)
     async with serving_app(app, port), httpx.AsyncClient(base_url=url) as client:
@@ -146,10 +147,10 @@ async def test_long_polling_without_a_public_address(
     fake_twilio: FakeTwilio,
 ) -> None:
     async with transaction(sessions) as session:
-        await load_demo(session, now=datetime.now(UTC), zone=ROME)
+        await load_demo(session, now=NOW, zone=ROME)
     extra = {"redis_url": await require_redis()} if database[1] else {}
     settings = channel_settings(database, fake_telegram, fake_twilio, **extra)
-    app = create_app(settings, telegram_polling=True)
+    app = create_app(settings, telegram_polling=True, clock=RunningClock(NOW))
     app.state.conversations = Conversations(app.state.store.sessions, nlu, ROME)
     fake_telegram.webhook = {"url": "https://old.example.org/webhooks/telegram"}
     query = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import av
@@ -27,7 +27,7 @@ from bot.runtime.sender import Sender
 from bot.runtime.speaking import SpokenReplies, encode_ogg_opus, synthesize
 from bot.runtime.turns import Conversations
 from nlu.types import NLU
-from tests.conftest import ROME
+from tests.conftest import NOW, ROME
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.twilio import ACCOUNT_SID, WHATSAPP_FROM, FakeTwilio
 from tests.support import channels as support
@@ -39,6 +39,7 @@ from tests.support.channels import (
     channel_settings,
     send_all,
 )
+from tests.support.clock import RunningClock
 
 fake_telegram, fake_twilio = support.fake_telegram, support.fake_twilio
 SPID_REQUEST = "vorrei prenotare un appuntamento per lo SPID"
@@ -66,19 +67,19 @@ async def voiced(
 ) -> AsyncIterator[tuple[Harness, httpx.AsyncClient]]:
     """The app with every channel on the fakes, listening and speaking as in production."""
     async with transaction(sessions) as session:
-        await load_demo(session, now=datetime.now(UTC), zone=ROME)
+        await load_demo(session, now=NOW, zone=ROME)
+    clock = RunningClock(NOW)
     settings = channel_settings(database, fake_telegram, fake_twilio)
-    app = create_app(settings)
+    app = create_app(settings, clock=clock)
     channels = build_channels(settings)
-    sender = Sender(sessions, channels, Budget())
+    sender = Sender(sessions, channels, Budget(), clock)
     conversations = Conversations(
         sessions, nlu, ROME, speaker=SpokenReplies(PUBLIC_URL + MEDIA_PREFIX)
     )
-    intake = Intake(
-        sessions, conversations, sender.wake, listen=voice_notes(settings, sessions, channels)
-    )
+    listen = voice_notes(settings, sessions, channels)
+    intake = Intake(sessions, conversations, sender.wake, clock, listen=listen)
     app.state.channels = ChannelRuntime(
-        channels, sender, sessions, PUBLIC_URL, InboxWriter(sessions), None, intake
+        channels, sender, sessions, PUBLIC_URL, InboxWriter(sessions), None, intake, clock
     )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
@@ -243,7 +244,7 @@ async def test_spoken_answers_on_whatsapp_are_served_until_they_expire(
     wrong = path[:-4] + ("AAAA" if not path.endswith("AAAA") else "BBBB")
     assert (await client.get(wrong)).status_code == 404
     assert (await client.get(MEDIA_PREFIX + "/short")).status_code in (404, 422)
-    later = datetime.now(UTC) + timedelta(hours=2)
+    later = NOW + timedelta(hours=2)
     client_app = client._transport.app  # type: ignore[attr-defined]
     client_app.dependency_overrides[deps.now] = lambda: later
     assert (await client.get(path)).status_code == 404
