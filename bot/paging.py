@@ -119,7 +119,11 @@ def _cut(ctx: TurnContext, reply: Reply) -> list[Reply]:
     if tail < len(last):
         whole.append(last[: len(last) - tail])
     cut = [Reply(text) for text in ("\n".join(lines).strip("\n") for lines in whole) if text]
-    return [*cut, _joined(last[len(last) - tail :], reply.options, reply.attachment)]
+    closing = _joined(last[len(last) - tail :], reply.options, reply.attachment)
+    # nothing is ever sent blank: a list alone is its numbered options, blank lines are none
+    if closing.text.strip() or closing.options or closing.attachment:
+        cut.append(closing)
+    return cut
 
 
 def _joined(
