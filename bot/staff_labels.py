@@ -6,7 +6,14 @@ The console shows them in the staff member's language: S_ marks them for its cat
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from actions.models import Resident, StaffUser
+
+
+def in_italian(message: str, **values: object) -> str:
+    """A staff text as written (Italian, the source language), its values filled in."""
+    return message.format(**values)
 
 
 def S_(word: str) -> str:  # noqa: N802 - a gettext-style marker, like N_
@@ -125,9 +132,9 @@ def staff_name(user: StaffUser | None) -> str | None:
     return user.display_name or user.email
 
 
-def resident_name(resident: Resident) -> str:
-    """How a resident is named on screen."""
-    return resident.display_name or f"Residente n. {resident.id}"
+def resident_name(resident: Resident, say: Callable[..., str] = in_italian) -> str:
+    """How a resident is named on screen; `say` puts it in the staff member's words."""
+    return resident.display_name or say(S_("Residente n. {number}"), number=resident.id)
 
 
 def colleague_name(user: StaffUser) -> str:

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from actions.models import Delivery, MessageLog, Resident, StaffUser
-from api.console.web import Words, resident_called
+from api.console.web import Words
 from bot.i18n import N_
-from bot.staff_labels import staff_name
+from bot.staff_labels import resident_name, staff_name
 
 # Messages more than this apart belong to different visits of the resident: the older ones
 # are folded away so that the request a person is answering comes first.
@@ -95,9 +95,7 @@ def lines_of(
     for message in messages:
         if message.direction == "in":
             lines.append(
-                Line(
-                    message, resident_called(resident, _), "resident", chosen(message.text, offered)
-                )
+                Line(message, resident_name(resident, _), "resident", chosen(message.text, offered))
             )
             offered = None
             continue

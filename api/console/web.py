@@ -18,13 +18,13 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from actions.errors import DomainError
-from actions.models import Resident, StaffUser
+from actions.models import StaffUser
 from api import deps
 from api.csrf import csrf_token
 from api.deps import Session
 from api.settings import Settings
 from bot.i18n import N_, translations
-from bot.staff_labels import LABELS, label, staff_name
+from bot.staff_labels import LABELS, label, resident_name, staff_name
 
 CONSOLE_DOMAIN = "console"  # locales/*/LC_MESSAGES/console.po: Italian is the source
 # The console's languages, each named in its own words (the switch in the header).
@@ -119,7 +119,7 @@ def _templates(language: str) -> Jinja2Templates:
         _=template_text,
         label=staff_label,
         staff_name=staff_name,
-        resident_name=lambda resident: resident_called(resident, _),
+        resident_name=lambda resident: resident_name(resident, _),
         language=language,
         console_languages=CONSOLE_LANGUAGES,
     )
@@ -127,11 +127,6 @@ def _templates(language: str) -> Jinja2Templates:
 
 
 TEMPLATES = {language: _templates(language) for language in CONSOLE_LANGUAGES}
-
-
-def resident_called(resident: Resident, _: Words) -> str:
-    """How a resident is named on screen, in the staff member's language."""
-    return resident.display_name or _("Residente n. {number}", number=resident.id)
 
 
 def labels_in(kind: str, _: Words) -> dict[str, str]:

@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 
 from actions.events import upcoming_events
 from actions.models import Event
+from actions.schedule import AUDIENCES
 from bot.calendar import events_calendar
 from bot.context import TurnContext
 from bot.flows.base import Turn
@@ -158,8 +159,6 @@ TOPIC_WORDS = {
         "免费",
     ),
 }
-# Topics that are not a kind of event: an event's kind is one of the others.
-NOT_KINDS = ("children", "elderly", "free")
 
 
 _TOPICS = {topic: pattern(words) for topic, words in TOPIC_WORDS.items()}
@@ -173,7 +172,7 @@ def topics_of(text: str) -> tuple[str, ...]:
 
 def topic_of(text: str) -> str | None:
     """The kind of event a text is about (Hamlet's calendar entries), if it names one."""
-    return next((t for t in topics_of(text) if t not in NOT_KINDS), None)
+    return next((t for t in topics_of(text) if t not in AUDIENCES), None)
 
 
 class EventsFlow:
