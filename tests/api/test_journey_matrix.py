@@ -1,15 +1,18 @@
 """Every resident journey by digits alone and by words alone, in four languages.
 
 Book, my bookings, move, cancel, report a need, my reports, events, hours and subscribe, each
-completed through `portineria chat --jsonl`: one process per language replays both residents
-(one who types only digits, one who types only words) and each journey is asserted on its own.
+completed through `portineria chat --jsonl`: one kept-running process replays, per language,
+a resident who types only digits and one who types only words; each journey is asserted on
+its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from tests.support.processes import chat_script, environment, portineria
+from tests.support.processes import ChatSession, demo_environment
 
 pytestmark = [pytest.mark.processes, pytest.mark.xdist_group("journey_matrix")]
 
@@ -134,20 +137,19 @@ NOT_SHOWN = {"it": "Tombola", "en": "Tombola", "ar": "Tombola", "uk": "Laborator
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory, nlu: object) -> dict[str, str]:
-    """One demo database for the module."""
-    database = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('matrix') / 'demo.db'}"
+def chat(tmp_path_factory: pytest.TempPathFactory, nlu: object) -> Iterator[ChatSession]:
+    """One demo database and one scripted chat for the module's residents."""
     # A whole journey matrix is typed faster than any resident types: no flood limit here.
-    env = environment((database, None), PORTINERIA_FLOOD_PER_MINUTE="100000")
-    assert portineria("db", "upgrade", env=env).returncode == 0
-    assert portineria("demo-data", env=env).returncode == 0
-    return env
+    env = demo_environment(tmp_path_factory.mktemp("matrix"), PORTINERIA_FLOOD_PER_MINUTE="100000")
+    with ChatSession(env, tmp_path_factory.mktemp("chat") / "stderr.log") as session:
+        yield session
 
 
-def _script(language: str) -> tuple[list[dict[str, str]], dict[tuple[str, str], slice]]:
-    """Both residents' messages, interleaved, and where each journey's turns are."""
-    address, channel, number = RESIDENTS[language]
-    plans = {
+def _plans(language: str) -> tuple[dict[str, list[str]], dict[tuple[str, str], slice]]:
+    """Each resident's messages (one types digits, one words), and where each journey's
+    turns are."""
+    number = RESIDENTS[language][2]
+    plans: dict[str, list[str]] = {
         "digits": ["0", "7", number] if number else [],
         "words": [],
     }
@@ -158,41 +160,34 @@ def _script(language: str) -> tuple[list[dict[str, str]], dict[tuple[str, str], 
             start = len(plans[mode])
             plans[mode] += lines
             spans[mode, journey] = slice(start, len(plans[mode]))
-    messages = [
-        {"from": f"{address}{i}", "channel": channel, "text": text}
-        for i, mode in enumerate(plans)
-        for text in plans[mode]
-    ]
-    return messages, spans
+    return plans, spans
 
 
-_CACHE: dict[str, dict[tuple[str, str], str]] = {}
+_PLAYED: dict[str, dict[tuple[str, str], str]] = {}
 
 
-def _journeys(language: str, env: dict[str, str]) -> dict[tuple[str, str], str]:
+def _journeys(language: str, chat: ChatSession) -> dict[tuple[str, str], str]:
     """The text of each journey's answers, played once per language."""
-    if language not in _CACHE:
-        messages, spans = _script(language)
-        turns = chat_script(messages, env=env)
-        address = RESIDENTS[language][0]
+    if language not in _PLAYED:
+        address, channel, _ = RESIDENTS[language]
+        plans, spans = _plans(language)
         played: dict[tuple[str, str], str] = {}
-        for i, mode in enumerate(("digits", "words")):
-            mine = turns[f"{address}{i}"]
+        for i, mode in enumerate(plans):
+            mine = chat(plans[mode], sender=f"{address}{i}", channel=channel)
             for journey in JOURNEYS:
-                said = mine[spans[mode, journey]]
                 played[mode, journey] = "\n".join(
-                    f"> {t['in']}\n" + "\n".join(r["text"] + str(r["options"]) for r in t["out"])
-                    for t in said
+                    f"> {t['in']}\n" + "\n".join(r["text"] + str(r["options"]) for r in t["out"])  # type: ignore[attr-defined]
+                    for t in mine[spans[mode, journey]]
                 )
-        _CACHE[language] = played
-    return _CACHE[language]
+        _PLAYED[language] = played
+    return _PLAYED[language]
 
 
 @pytest.mark.parametrize("mode", ["digits", "words"])
 @pytest.mark.parametrize("journey", JOURNEYS)
 @pytest.mark.parametrize("language", list(RESIDENTS))
-def test_journey(env: dict[str, str], language: str, journey: str, mode: str) -> None:
-    played = _journeys(language, env)[mode, journey]
+def test_journey(chat: ChatSession, language: str, journey: str, mode: str) -> None:
+    played = _journeys(language, chat)[mode, journey]
     # a journey may end sooner (the Casa of one who reported in its neighbourhood is known)
     assert DONE[language][journey] in played, played
     if (journey, mode) == ("events", "words"):

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.processes import ChatSession, environment, portineria
+from tests.support.processes import ChatSession, demo_environment, portineria
 
 # One worker runs the whole module, so its demo database is made once.
 pytestmark = [pytest.mark.processes, pytest.mark.xdist_group("transcripts")]
@@ -17,19 +17,14 @@ pytestmark = [pytest.mark.processes, pytest.mark.xdist_group("transcripts")]
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory, nlu: object) -> dict[str, str]:
     """One demo database for the module (SQLite; the same flows run on PostgreSQL elsewhere)."""
-    database = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('transcripts') / 'demo.db'}"
-    env = environment((database, None))
-    assert portineria("db", "upgrade", env=env).returncode == 0
-    assert portineria("demo-data", env=env).returncode == 0
-    return env
+    return demo_environment(tmp_path_factory.mktemp("transcripts"))
 
 
 @pytest.fixture(scope="module")
 def chat(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatSession]:
     """One scripted chat for the module's residents (each test writes as its own)."""
-    session = ChatSession(env, tmp_path_factory.mktemp("chat") / "stderr.log")
-    yield session
-    session.close()
+    with ChatSession(env, tmp_path_factory.mktemp("chat") / "stderr.log") as session:
+        yield session
 
 
 def _texts(turn: dict[str, object]) -> str:

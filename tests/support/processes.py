@@ -72,17 +72,13 @@ def chat_jsonl(
     return [json.loads(line) for line in done.stdout.splitlines()]
 
 
-def chat_script(messages: list[dict[str, str]], *, env: dict[str, str]) -> dict[str, list[dict]]:
-    """Many residents' conversations in one `chat --jsonl` run: each one's turns, in order."""
-    script = "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in messages)
-    done = portineria("chat", "--jsonl", env=env, stdin=script, timeout=600)
-    assert done.returncode == 0, done.stderr
-    turns: dict[str, list[dict]] = {}
-    for line in done.stdout.splitlines():
-        turn = json.loads(line)
-        assert "error" not in turn, turn
-        turns.setdefault(turn["from"], []).append(turn)
-    return turns
+def demo_environment(folder: Path, **extra: str) -> dict[str, str]:
+    """A child's environment on a new SQLite demo database in `folder`, made by the commands
+    themselves (`db upgrade`, `demo-data`), as an operator would."""
+    env = environment((f"sqlite+aiosqlite:///{folder / 'demo.db'}", None), **extra)
+    assert portineria("db", "upgrade", env=env).returncode == 0
+    assert portineria("demo-data", env=env).returncode == 0
+    return env
 
 
 class ChatSession:
@@ -129,7 +125,10 @@ class ChatSession:
         assert "error" not in turn, turn
         return turn  # type: ignore[no-any-return]
 
-    def close(self) -> None:
+    def __enter__(self) -> ChatSession:
+        return self
+
+    def __exit__(self, *_: object) -> None:
         assert self.process.stdin is not None
         self.process.stdin.close()
         self.process.wait(timeout=30)
